@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace GenNet.Samples.Lesson;
+
+/// <summary><c>lesson &lt;step&gt;</c>: the fast.ai lesson 14 walk-through, one step per sub-command.</summary>
+internal static class LessonCommands
+{
+    public static Command Create()
+    {
+        var lesson = new Command("lesson", "Walk through fast.ai lesson 14, rebuilt on GenNet.");
+        return lesson;
+    }
+}
