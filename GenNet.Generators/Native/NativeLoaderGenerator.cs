@@ -15,13 +15,15 @@ namespace GenNet.Generators.Native;
 public sealed class NativeLoaderGenerator : IIncrementalGenerator
 {
     internal const string HintName = "GenNet.NativeLoader.g.cs";
+    internal const string ReferencesRuntimeStep = "ReferencesRuntime";
     private const string TorchNativeMetadataName = "GenNet.Native.TorchNative";
 
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         var referencesRuntime = context.CompilationProvider
-            .Select(static (compilation, _) => compilation.GetTypeByMetadataName(TorchNativeMetadataName) is not null);
+            .Select(static (compilation, _) => compilation.GetTypeByMetadataName(TorchNativeMetadataName) is not null)
+            .WithTrackingName(ReferencesRuntimeStep);
         var enabled = context.AnalyzerConfigOptionsProvider
             .Select(static (options, _) =>
                 !options.GlobalOptions.TryGetValue("build_property.GenNetNativeLoader", out var value)
