@@ -38,7 +38,8 @@ public static class TorchNative
 
     /// <summary>
     /// Prepares and preloads TorchSharp's native libraries once per process. Never throws: a failure is kept in
-    /// <see cref="Failure"/> and reported by <see cref="EnsureLoaded"/>.
+    /// <see cref="Failure"/>, thrown by <see cref="EnsureLoaded"/>, and — if TorchSharp's own initialisation then
+    /// brings the process down — printed as the one message the user sees instead of the runtime's exception chain.
     /// </summary>
     public static void Initialize()
     {
@@ -47,16 +48,18 @@ public static class TorchNative
             if (_initialized)
                 return;
             _initialized = true;
-            if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(EnableVariable) == "0")
+            if (!OperatingSystem.IsLinux())
                 return;
             try
             {
-                PrepareAndLoad();
+                PrepareAndLoad(patchingEnabled: Environment.GetEnvironmentVariable(EnableVariable) != "0");
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ElfFormatException or DllNotFoundException or BadImageFormatException or InvalidOperationException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or DllNotFoundException or BadImageFormatException or InvalidOperationException)
             {
                 Failure = new TorchNativeLoadException($"GenNet could not prepare TorchSharp's native library: {e.Message}", e);
             }
+            if (Failure is not null)
+                AppDomain.CurrentDomain.UnhandledException += ReportLoadFailure;
         }
     }
 
@@ -79,50 +82,79 @@ public static class TorchNative
             var root = e;
             while (root.InnerException is not null)
                 root = root.InnerException;
-            string where = Preparation?.LibraryPath ?? FindShim() ?? $"{ShimFileName} (not found beside the application)";
-            throw new TorchNativeLoadException(
-                $"libtorch could not be loaded from '{where}': {FirstLine(root.Message)} " +
-                "Reference a native backend in the application (libtorch-cpu-linux-x64 or TorchSharp-cpu; TorchSharp-cuda-linux for GPUs), " +
-                "rebuild, and see the README's 'Native loading' section.", e);
+            throw LoadFailure(Preparation?.LibraryPath ?? FindShim(), FirstLine(root.Message), e);
         }
     }
 
-    private static void PrepareAndLoad()
+    private static void PrepareAndLoad(bool patchingEnabled)
     {
         string? shim = FindShim();
         if (shim is null)
-            return; // No backend referenced: TorchSharp reports that itself, and EnsureLoaded adds what to do.
+            return; // TorchSharp may still find a backend in the NuGet cache; EnsureLoaded explains if it does not.
 
-        var systemVersions = new Dictionary<string, IReadOnlyCollection<string>?>(StringComparer.Ordinal);
-        Preparation = LibTorchSharpPatcher.Prepare(shim, file =>
+        if (patchingEnabled)
         {
-            if (!systemVersions.TryGetValue(file, out var versions))
-                systemVersions[file] = versions = LoadedLibraryVersions(file);
-            return versions;
-        }, CacheRoot());
-
-        switch (Preparation.Kind)
-        {
-            case NativePreparationKind.Unchanged:
-                return;
-            case NativePreparationKind.Unloadable:
+            var systemVersions = new Dictionary<string, IReadOnlyCollection<string>?>(StringComparer.Ordinal);
+            Preparation = LibTorchSharpPatcher.Prepare(shim, file =>
+            {
+                if (!systemVersions.TryGetValue(file, out var versions))
+                    systemVersions[file] = versions = LoadedLibraryVersions(file);
+                return versions;
+            }, CacheRoot());
+            if (Preparation.Kind == NativePreparationKind.Unloadable)
+            {
                 Failure = new TorchNativeLoadException($"libtorch cannot be loaded from '{shim}': {Preparation.Problem}");
                 return;
+            }
         }
 
-        // The patched copy lives outside the package folder, so its $ORIGIN no longer finds libtorch: load libtorch's
-        // libraries first by full path (their own $ORIGIN finds their dependencies), then the copy, whose DT_NEEDED
-        // names then resolve to the already-loaded sonames.
-        string originalFolder = Path.GetDirectoryName(shim)!;
-        var image = ElfImage.Load(Preparation.LibraryPath);
-        foreach (string needed in image.NeededLibraries)
+        // Load the shim now, so a failure is diagnosed here with the loader's own words. A patched copy lives outside
+        // the package folder, so its $ORIGIN no longer finds libtorch: load libtorch's libraries first by full path
+        // (their own $ORIGIN finds their dependencies); the copy's DT_NEEDED names then resolve to those sonames.
+        string library = Preparation?.LibraryPath ?? shim;
+        try
         {
-            string candidate = Path.Combine(originalFolder, needed);
-            if (File.Exists(candidate))
-                NativeLibrary.Load(candidate);
+            string originalFolder = Path.GetDirectoryName(shim)!;
+            foreach (string needed in ElfImage.Load(library).NeededLibraries)
+            {
+                string candidate = Path.Combine(originalFolder, needed);
+                if (File.Exists(candidate))
+                    NativeLibrary.Load(candidate);
+            }
+            _shimHandle = NativeLibrary.Load(library);
         }
-        _shimHandle = NativeLibrary.Load(Preparation.LibraryPath);
-        NativeLibrary.SetDllImportResolver(typeof(torch).Assembly, ResolveTorchSharpImport);
+        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException or ElfFormatException)
+        {
+            Failure = LoadFailure(library, LoaderError(e.Message), e);
+            return;
+        }
+        if (Preparation?.Kind == NativePreparationKind.Patched)
+            NativeLibrary.SetDllImportResolver(typeof(torch).Assembly, ResolveTorchSharpImport);
+    }
+
+    private static TorchNativeLoadException LoadFailure(string? library, string reason, Exception? inner)
+    {
+        string hint = reason.Contains("GLIBCXX", StringComparison.Ordinal) && Environment.GetEnvironmentVariable(EnableVariable) == "0"
+            ? $"This system's libstdc++ is older than TorchSharp's native library expects; GenNet fixes that automatically, but {EnableVariable}=0 turned the fix off: unset it (see the README's 'Native loading' section)."
+            : "Reference a native backend in the application (libtorch-cpu-linux-x64 or TorchSharp-cpu; TorchSharp-cuda-linux for GPUs) that matches this machine, rebuild, and see the README's 'Native loading' section.";
+        string where = library ?? $"{ShimFileName} (not found beside the application)";
+        return new TorchNativeLoadException($"libtorch could not be loaded from '{where}': {reason}. {hint}", inner);
+    }
+
+    /// <summary>
+    /// TorchSharp's static constructor failed and nothing caught it: print GenNet's diagnosis, which names the file and
+    /// the fix, instead of the runtime's TypeInitializationException chain, and end the process as it would have.
+    /// </summary>
+    private static void ReportLoadFailure(object sender, UnhandledExceptionEventArgs args)
+    {
+        for (var e = args.ExceptionObject as Exception; e is not null; e = e.InnerException)
+        {
+            if (e is TorchNativeLoadException || (e is TypeInitializationException t && t.TypeName?.StartsWith("TorchSharp.", StringComparison.Ordinal) == true))
+            {
+                Console.Error.WriteLine($"Unhandled exception. {typeof(TorchNativeLoadException).FullName}: {Failure!.Message}");
+                Environment.Exit(1);
+            }
+        }
     }
 
     private static IntPtr ResolveTorchSharpImport(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
@@ -185,6 +217,16 @@ public static class TorchNative
             : !string.IsNullOrEmpty(home) ? Path.Combine(home, ".cache")
             : Path.GetTempPath();
         return Path.Combine(baseFolder, "gennet", "native");
+    }
+
+    /// <summary>
+    /// .NET's DllNotFoundException text is advice about strace and LD_DEBUG, followed by the dynamic loader's own
+    /// message on the last line (e.g. "version `GLIBCXX_3.4.32' not found"): keep the loader's words.
+    /// </summary>
+    private static string LoaderError(string message)
+    {
+        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.Length == 0 ? message : lines[^1];
     }
 
     private static string FirstLine(string text)
