@@ -105,6 +105,8 @@ public sealed class RegistrationTests
         Assert.Same(registered["bias"], model.Bias); // a readonly field
         Assert.Same(registered["gain"], model.Scale);
         Assert.Same(model.named_buffers().Single(b => b.name == "mean").buffer, model.Mean);
+        Assert.Same(model.named_buffers().Single(b => b.name == "mask").buffer, model.Mask);
+        Assert.Equal(new[] { "weight", "bias", "gain", "mean" }, model.state_dict().Keys); // mask stays non-persistent
         using var y = model.call(ones(2, 3, dtype: ScalarType.Float64));
         Assert.Equal(ScalarType.Float64, y.dtype);
     }
