@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using GenNet.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using Xunit;
@@ -133,6 +134,16 @@ public sealed class RegistrationTests
         Assert.Equal(new[] { "stem", "classifier", "norm" }, model.named_children().Select(c => c.name));
         Assert.Contains("classifier.out.weight", model.state_dict().Keys);
         Assert.Contains("norm.running_mean", model.state_dict().Keys);
+    }
+
+    [Fact]
+    public void GenericModuleRegistersTypeParameterAndInterfaceMembers()
+    {
+        var inner = nn.Linear(2, 3);
+        using var model = new Wrapper<Linear>(inner);
+
+        Assert.Equal(new[] { "inner", "activation" }, model.named_children().Select(c => c.name));
+        Assert.Equal($"Wrapper(\n  (inner): {inner.Repr()}\n  (activation): ReLU()\n)", model.ToString());
     }
 
     [Fact]

@@ -182,3 +182,20 @@ public partial class Net : Backbone
 
     public override Tensor forward(Tensor x) => Classifier.call(nn.functional.relu(_norm.call(Stem.call(x))));
 }
+
+/// <summary>A generic [Module]: a type-parameter member constrained to a module, and a member typed as IModule.</summary>
+[Module]
+public partial class Wrapper<TInner> : nn.Module<Tensor, Tensor> where TInner : nn.Module<Tensor, Tensor>
+{
+    private readonly TInner _inner;
+    private readonly nn.IModule<Tensor, Tensor> _activation;
+
+    public Wrapper(TInner inner) : base("Wrapper")
+    {
+        _inner = inner;
+        _activation = nn.ReLU();
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => _inner.call(x);
+}
