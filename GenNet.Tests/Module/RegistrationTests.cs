@@ -204,22 +204,4 @@ public sealed class RegistrationTests
         Assert.True(loaded.Scale.Equals(source.Scale));
         Assert.True(loaded.RunningMean.Equals(source.RunningMean));
     }
-
-    [Fact]
-    public void TorchSharpReflectionWouldHaveUsedTheRawFieldName()
-    {
-        // The contrast GenNet removes: TorchSharp's own RegisterComponents keeps '_head' (and registers auto-properties
-        // as '<X>k__BackingField'); the generated registration gives PyTorch's names.
-        using var reflective = new ReflectiveModel();
-        Assert.Equal(new[] { "_head.weight", "_head.bias" }, reflective.named_parameters().Select(p => p.name));
-    }
-
-    private sealed class ReflectiveModel : nn.Module<Tensor, Tensor>
-    {
-        private readonly Linear _head = nn.Linear(2, 2);
-
-        public ReflectiveModel() : base(nameof(ReflectiveModel)) => RegisterComponents();
-
-        public override Tensor forward(Tensor x) => _head.call(x);
-    }
 }
