@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using GenNet.Generators.Module;
 using GenNet.Tests.Generators.Harness;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 
 namespace GenNet.Tests.Generators.Module;
@@ -129,6 +130,37 @@ public sealed class ModuleGeneratorTests
         Assert.Empty(run.CompilationErrors);
         Assert.Contains(hintName, run.Generated.Keys);
         GeneratorHarness.AssertGolden(hintName.Replace('`', '_') + ".txt", ScrubVersion(run.Generated[hintName]));
+    }
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp12)]
+    [InlineData(LanguageVersion.CSharp13)]
+    [InlineData(LanguageVersion.Latest)]
+    public void FieldOnlyModulesCompileFromCSharp12(LanguageVersion version)
+    {
+        const string fieldsOnly = Usings + """
+            [Module]
+            public partial class Net : nn.Module<Tensor, Tensor>
+            {
+                private readonly Linear _fc;
+                private readonly Parameter _scale;
+                public Net() : base(nameof(Net)) { _fc = nn.Linear(2, 2); _scale = new Parameter(ones(2)); RegisterComponents(); }
+                public override Tensor forward(Tensor x) => _fc.call(x) * _scale;
+            }
+            """;
+
+        var run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(fieldsOnly, version), new ModuleGenerator());
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+    }
+
+    [Fact]
+    public void PartialPropertiesCompileFromCSharp13()
+    {
+        var run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Mlp, LanguageVersion.CSharp13), new ModuleGenerator());
+
+        Assert.Empty(run.CompilationErrors);
     }
 
     [Fact]
