@@ -16,7 +16,7 @@ namespace GenNet.Samples.Benchmarks;
 
 /// <summary>
 /// <c>bench generator</c>: how long the [Module] generator takes on 1,000 classes (one file each) — from scratch, as a
-/// build runs it, and after a one-file edit, as the IDE does — next to the compiler's own binding of the same code;
+/// build runs it, and after a one-file edit, as the IDE does — next to the compiler's binding of the same declarations;
 /// then model construction with generated registration against TorchSharp's reflection-based RegisterComponents().
 /// </summary>
 internal static partial class GeneratorBench
@@ -48,7 +48,8 @@ internal static partial class GeneratorBench
                 $"{diagnostics.Length} generator diagnostics, {errors.Count} errors (first: {errors.FirstOrDefault()}).");
 
         // A fresh driver per run is a build; re-running a driver after editing one file is an IDE keystroke. The
-        // reference is the compiler binding the same classes plus the generated code.
+        // reference is the compiler binding the declarations (not the method bodies) of the same classes plus the
+        // generated code: the level of semantic work the generator's analysis does.
         var fresh = new List<double>();
         var edit = new List<double>();
         var bind = new List<double>();
@@ -66,7 +67,7 @@ internal static partial class GeneratorBench
 
             var clone = output.Clone();
             watch.Restart();
-            clone.GetDiagnostics();
+            clone.GetDeclarationDiagnostics();
             double bindSeconds = watch.Elapsed.TotalSeconds;
 
             if (run == 0)
@@ -83,7 +84,7 @@ internal static partial class GeneratorBench
         Console.WriteLine($"{"measure",-48} {"seconds",10} {"vs bind",8}");
         Console.WriteLine($"{"generate all classes (fresh driver: a build)",-48} {generate,10:F3} {generate / Median(bind),8:F2}");
         Console.WriteLine($"{"regenerate after a one-file edit (the IDE)",-48} {Median(edit),10:F3} {Median(edit) / Median(bind),8:F2}");
-        Console.WriteLine($"{"reference: compiler binds classes + generated",-48} {Median(bind),10:F3} {1.0,8:F2}");
+        Console.WriteLine($"{"reference: compiler binds their declarations",-48} {Median(bind),10:F3} {1.0,8:F2}");
         Console.WriteLine($"goal: generate {classes} classes in under 1 s: {(generate < 1 ? "met" : "missed")}");
         Console.WriteLine();
         Console.WriteLine($"Model construction, 8 Linear(8, 8) fields, {models} models per run, medians of {runs} interleaved runs (microseconds per model)");
