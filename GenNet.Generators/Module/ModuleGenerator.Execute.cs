@@ -69,26 +69,25 @@ public sealed partial class ModuleGenerator
             var bases = new List<INamedTypeSymbol>();
             for (var b = type.BaseType; b is not null && !known.IsTorchSharpType(b); b = b.BaseType)
                 bases.Add(b);
-            foreach (var b in Enumerable.Reverse(bases))
+            // Custom bases above the nearest [Module] base are that class's concern, and reported there.
+            int nearestGenerated = bases.FindIndex(known.HasModuleAttribute);
+            foreach (var b in bases.Take(nearestGenerated < 0 ? bases.Count : nearestGenerated))
+            {
+                var unregistered = UnregisteredMembers(b, known, token);
+                if (unregistered.Count > 0)
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModuleUnregisteredBaseMembers, syntax.Identifier.GetLocation(),
+                        b.Name, type.Name, string.Join(", ", unregistered.Select(n => $"'{n}'"))));
+            }
+            foreach (var b in Enumerable.Reverse(bases).Where(known.HasModuleAttribute))
             {
                 token.ThrowIfCancellationRequested();
-                if (known.HasModuleAttribute(b))
-                {
-                    baseIsGenerated = true;
-                    foreach (var member in CollectMembers(b, known, null, token))
-                        if (!owners.ContainsKey(member.RegisteredName))
-                        {
-                            owners.Add(member.RegisteredName, $"{b.Name}.{member.Name}");
-                            order.Add(member.RegisteredName);
-                        }
-                }
-                else
-                {
-                    var unregistered = UnregisteredMembers(b, known, token);
-                    if (unregistered.Count > 0)
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModuleUnregisteredBaseMembers, syntax.Identifier.GetLocation(),
-                            b.Name, type.Name, string.Join(", ", unregistered.Select(n => $"'{n}'"))));
-                }
+                baseIsGenerated = true;
+                foreach (var member in CollectMembers(b, known, null, token))
+                    if (!owners.ContainsKey(member.RegisteredName))
+                    {
+                        owners.Add(member.RegisteredName, $"{b.Name}.{member.Name}");
+                        order.Add(member.RegisteredName);
+                    }
             }
 
             var members = new List<MemberModel>();
