@@ -221,6 +221,38 @@ public sealed class ModuleGeneratorTests
         Assert.Equal(new[] { IncrementalStepRunReason.Cached }, reasons[ModuleGenerator.TrackingNames.Models]);
     }
 
+    [Fact]
+    public void AddingAMemberToABaseClassInAnotherFileUpdatesTheDerivedClass()
+    {
+        string baseClass = Usings + """
+            namespace Lesson;
+            [Module]
+            public abstract partial class Encoder : nn.Module<Tensor, Tensor>
+            {
+                public partial Linear Embed { get; set; }
+                protected Encoder(string name) : base(name) => Embed = nn.Linear(4, 4);
+            }
+            """;
+        string derived = Usings + """
+            namespace Lesson;
+            [Module]
+            public partial class Classifier : Encoder
+            {
+                public partial Linear Head { get; set; }
+                public Classifier() : base(nameof(Classifier)) => Head = nn.Linear(4, 2);
+                public override Tensor forward(Tensor x) => Head.call(Embed.call(x));
+            }
+            """;
+        var before = GeneratorHarness.CreateCompilation(new[] { baseClass, derived });
+        var after = GeneratorHarness.ReplaceSource(before, 0, baseClass.Replace("public partial Linear Embed", "public partial Linear Norm { get; set; }\n    public partial Linear Embed"));
+
+        var first = GeneratorHarness.Run(before, new ModuleGenerator());
+        var second = GeneratorHarness.Run(first.Driver, after);
+
+        Assert.Contains("{ \"embed\", \"head\" }", first.Generated["Lesson.Classifier.Module.g.cs"]);
+        Assert.Contains("{ \"norm\", \"embed\", \"head\" }", second.Generated["Lesson.Classifier.Module.g.cs"]);
+    }
+
     [Theory]
     [InlineData("L1", "l1")]
     [InlineData("HiddenLayer", "hidden_layer")]
