@@ -83,9 +83,6 @@ public sealed partial class DelegatesGenerator
                 return null;
             }
             var own = method.Parameters.Where(p => !SymbolEqualityComparer.Default.Equals(p, bag)).ToList();
-            foreach (var p in own.Where(p => p.IsParams))
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DelegatesUnsupportedParameter, p.Locations.FirstOrDefault(), p.Name, wrapperName,
-                    "a params parameter must come last, so the target's parameters could not follow it; take an array or a collection instead"));
 
             var spec = ReadSpec(attribute);
             var target = Resolve(spec, method.ContainingType, compilation, attributeLocation, wrapperName, diagnostics);
@@ -117,9 +114,10 @@ public sealed partial class DelegatesGenerator
                 var doc = Doc(parameter, owner, docs, token);
                 if (ownByName.TryGetValue(parameter.Name, out var mine))
                 {
-                    // By name as well as by symbol: a generic wrapper's T and a generic target's T are different
-                    // symbols but the same type in the forwarding call, where the target's T is inferred.
-                    if (!SymbolEqualityComparer.Default.Equals(mine.Type, parameter.Type)
+                    // A type using the target's type parameters is inferred from what the wrapper passes; otherwise
+                    // compare by name as well as by symbol, since a generic wrapper's T is not the target's T.
+                    if (UsesMethodTypeParameter(parameter.Type) is null
+                        && !SymbolEqualityComparer.Default.Equals(mine.Type, parameter.Type)
                         && mine.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) != parameter.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DelegatesParameterTypeClash, mine.Locations.FirstOrDefault(),
                             mine.Name, wrapperName, mine.Type.ToDisplayString(ShortFormat), targetName, parameter.Type.ToDisplayString(ShortFormat)));
@@ -161,7 +159,7 @@ public sealed partial class DelegatesGenerator
                 Parameters: own.Select(p => Parameter(p, Documentation.Parameter(wrapperDocs, p.Name), null)).ToEquatableArray(),
                 LeadingDocumentation: Documentation.OtherElements(wrapperDocs, leading: true).ToEquatableArray(),
                 TrailingDocumentation: Documentation.OtherElements(wrapperDocs, leading: false).ToEquatableArray(),
-                DocumentationId: WrapperDocumentationId(method, bag));
+                DocumentationId: DocumentationId(method));
 
             var targetModel = new TargetModel(
                 DisplayName: targetName,
@@ -172,7 +170,7 @@ public sealed partial class DelegatesGenerator
                 TypeParameters: TypeParameterList(target.TypeParameters),
                 Constraints: ConstraintClauses(target.TypeParameters),
                 Forwarded: forwarded.ToEquatableArray(),
-                DocumentationId: target.OriginalDefinition.GetDocumentationCommentId() ?? "");
+                DocumentationId: DocumentationId(target));
 
             return new WrapperModel(
                 HintName: HintName(method),
@@ -213,15 +211,17 @@ public sealed partial class DelegatesGenerator
         }
 
         /// <summary>
-        /// The wrapper's documentation ID. While generating, the bag type does not exist yet, so the compiler's ID
-        /// names it without its containing type; the generated type's full name is put in its place.
+        /// A method's documentation ID. While generating, the bag type of a wrapper in this compilation does not exist
+        /// yet, so the compiler's ID names it without its containing type; the generated type's full name is put in
+        /// its place.
         /// </summary>
-        private static string WrapperDocumentationId(IMethodSymbol method, IParameterSymbol bag)
+        private static string DocumentationId(IMethodSymbol method)
         {
-            string id = method.GetDocumentationCommentId() ?? "";
-            if (bag.Type.TypeKind != TypeKind.Error || !id.EndsWith(bag.Type.Name + ")", StringComparison.Ordinal))
+            string id = method.OriginalDefinition.GetDocumentationCommentId() ?? "";
+            var bag = BagParameter(method);
+            if (bag is null || bag.Type.TypeKind != TypeKind.Error || !id.EndsWith(bag.Type.Name + ")", StringComparison.Ordinal))
                 return id;
-            string owner = (method.ContainingType.GetDocumentationCommentId() ?? "T:").Substring(2);
+            string owner = (method.ContainingType.OriginalDefinition.GetDocumentationCommentId() ?? "T:").Substring(2);
             return id.Substring(0, id.Length - bag.Type.Name.Length - 1) + owner + "." + bag.Type.Name + ")";
         }
 
@@ -361,7 +361,7 @@ public sealed partial class DelegatesGenerator
                 Modifier: modifier,
                 DefaultValue: defaultValue,
                 Documentation: doc,
-                DocumentationOwner: new DocumentationOwner(owner.OriginalDefinition.GetDocumentationCommentId() ?? "", owner.ContainingAssembly?.Name ?? "", p.Name));
+                DocumentationOwner: new DocumentationOwner(DocumentationId(owner), owner.ContainingAssembly?.Name ?? "", p.Name));
         }
 
         /// <summary>The parameter's default as a C# expression, or null when C# cannot write it (e.g. a DateTime constant).</summary>

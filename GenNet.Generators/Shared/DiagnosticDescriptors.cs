@@ -51,17 +51,17 @@ internal static class DiagnosticDescriptors
         "Parameter '{0}' of '{1}' is '{2}', but the parameter '{0}' of '{3}' it stands for is '{4}'",
         "A wrapper parameter named like a target parameter replaces it (fastcore's rule) and the wrapper passes it on itself, so both must have the same type; rename one or change the type.");
 
-    /// <summary>GN0105: a parameter cannot be delegated (ref/out/in, params, type depending on the target's type parameters, inexpressible default).</summary>
+    /// <summary>GN0105: a target parameter cannot be delegated (ref/out/in, type depending on the target's type parameters, inexpressible default).</summary>
     public static readonly DiagnosticDescriptor DelegatesUnsupportedParameter = Create(
         "GN0105", DelegatesCategory, "[Delegates] parameter kind not supported",
         "Parameter '{0}' of '{1}' cannot be delegated: {2}",
-        "[Delegates] adds the target's optional parameters as ordinary by-value parameters after the wrapper's own ones. ref, out and in parameters, params arrays on the wrapper, types that use the target's type parameters, and defaults C# cannot write are not supported; exclude such a target parameter with But, or declare it on the wrapper.");
+        "[Delegates] adds the target's optional parameters as ordinary by-value parameters after the wrapper's own ones. ref, out and in parameters, types that use the target's type parameters, and defaults C# cannot write are not supported; exclude such a target parameter with But, or declare it on the wrapper. A params array on the wrapper is GN0106, since it would take the last place, which the kwargs parameter needs.");
 
     /// <summary>GN0106: the wrapper has no bag parameter to receive the delegated values.</summary>
     public static readonly DiagnosticDescriptor DelegatesMissingBagParameter = Create(
         "GN0106", DelegatesCategory, "[Delegates] method needs a kwargs parameter",
         "'{0}' must end with a parameter '{1} kwargs = default' that receives the delegated values (the generator declares '{1}')",
-        "The wrapper's body forwards the delegated values through its last parameter, of the generated type {Method}Kwargs, e.g. `kwargs.Target(x)`.");
+        "The wrapper's body forwards the delegated values through its last parameter, of the generated type {Method}Kwargs, e.g. `kwargs.Target(x)`. It must be last, so a wrapper cannot also have a params array: take an array or a collection instead.");
 
     /// <summary>GN0107: the wrapper's shape is not supported.</summary>
     public static readonly DiagnosticDescriptor DelegatesUnsupportedWrapper = Create(
