@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Xml.Linq;
@@ -185,9 +186,9 @@ public sealed partial class DelegatesGenerator
         }
 
         /// <summary>Fills in parameter docs that only a referenced assembly's XML documentation file has.</summary>
-        public static WrapperModel AddReferenceDocumentation(WrapperModel model, EquatableArray<ReferenceDocumentation> files, CancellationToken token)
+        public static WrapperModel AddReferenceDocumentation(WrapperModel model, ImmutableArray<AdditionalText> files, CancellationToken token)
         {
-            if (files.Count == 0 || !model.Delegated.Concat(model.Target.Forwarded).Any(p => p.Documentation is null))
+            if (files.IsEmpty || !model.Delegated.Concat(model.Target.Forwarded).Any(p => p.Documentation is null))
                 return model;
             var parsed = new Dictionary<string, XDocument?>(StringComparer.OrdinalIgnoreCase);
             ParameterModel Fill(ParameterModel p)
@@ -198,7 +199,8 @@ public sealed partial class DelegatesGenerator
                 var owner = p.DocumentationOwner;
                 if (!parsed.TryGetValue(owner.AssemblyName, out var file))
                 {
-                    var text = files.FirstOrDefault(f => string.Equals(f.AssemblyName, owner.AssemblyName, StringComparison.OrdinalIgnoreCase))?.Text;
+                    var text = files.FirstOrDefault(f => string.Equals(Path.GetFileNameWithoutExtension(f.Path), owner.AssemblyName, StringComparison.OrdinalIgnoreCase))
+                        ?.GetText(token)?.ToString();
                     parsed[owner.AssemblyName] = file = text is null ? null : Documentation.ParseFile(text);
                 }
                 return file is null ? p : p with { Documentation = Documentation.Parameter(Documentation.FindMember(file, owner.DocumentationId), owner.ParameterName) };

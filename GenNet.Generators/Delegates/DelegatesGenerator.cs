@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Linq;
 using System.Text;
 using GenNet.Generators.Shared;
@@ -55,12 +54,12 @@ public sealed partial class DelegatesGenerator : IIncrementalGenerator
                     output.ReportDiagnostic(diagnostic.ToDiagnostic());
             });
 
+        // The files themselves, not their text: a model reads only the file of an assembly whose docs it lacks, so the
+        // (possibly large) XML files of other references are never read. AdditionalText instances are stable across
+        // runs while the files are unchanged, so this step caches by reference.
         var referenceDocs = context.AdditionalTextsProvider
             .Where(static text => text.Path.EndsWith(".xml", StringComparison.OrdinalIgnoreCase))
-            .Select(static (text, token) => new ReferenceDocumentation(
-                Path.GetFileNameWithoutExtension(text.Path), text.GetText(token)?.ToString() ?? ""))
             .Collect()
-            .Select(static (files, _) => files.ToEquatableArray())
             .WithTrackingName(ReferenceDocsStep);
 
         var models = results

@@ -97,8 +97,3 @@ internal sealed record ParameterModel(
 /// <param name="AssemblyName">The owner's assembly, whose XML documentation file may be an additional file.</param>
 /// <param name="ParameterName">The parameter's name in the owner's doc comment (unescaped).</param>
 internal sealed record DocumentationOwner(string DocumentationId, string AssemblyName, string ParameterName);
-
-/// <summary>An XML documentation file of a referenced assembly, passed to the compiler as an additional file.</summary>
-/// <param name="AssemblyName">The file name without <c>.xml</c>, which is the assembly's name.</param>
-/// <param name="Text">The file's text.</param>
-internal sealed record ReferenceDocumentation(string AssemblyName, string Text);
