@@ -60,6 +60,13 @@ public sealed partial class DelegatesGenerator
             var attributeLocation = attribute.ApplicationSyntaxReference?.GetSyntax(token).GetLocation() ?? syntax.Identifier.GetLocation();
             var wrapperName = method.ToDisplayString(ShortFormat);
 
+            if (syntax.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp13 } options)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DelegatesUnsupportedWrapper, syntax.Identifier.GetLocation(), wrapperName,
+                    $"it needs C# 13 or later (the generated overload takes precedence through [OverloadResolutionPriority]), and this is C# {options.LanguageVersion.ToDisplayString()}; set <LangVersion> to 13 or later"));
+                return null;
+            }
+
             for (var type = method.ContainingType; type is not null; type = type.ContainingType)
             {
                 if (!type.DeclaringSyntaxReferences.Any(r => r.GetSyntax(token) is TypeDeclarationSyntax d && d.Modifiers.Any(SyntaxKind.PartialKeyword)))

@@ -2,6 +2,7 @@ using System.Linq;
 using GenNet.Generators.Delegates;
 using GenNet.Tests.Generators.Harness;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 
 namespace GenNet.Tests.Generators.Delegates;
@@ -76,6 +77,44 @@ public sealed class DelegatesGeneratorTests
 
         Assert.Empty(RunOn(DelegatesSources.Canvas, DelegatesSources.Plot, caller).CompilationErrors);
     }
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp13)]
+    [InlineData(LanguageVersion.Preview)]
+    public void CallsWithoutDelegatedValuesPickTheGeneratedOverload(LanguageVersion version)
+    {
+        var run = GeneratorHarness.Run(
+            GeneratorHarness.CreateCompilation(new[] { DelegatesSources.Canvas, DelegatesSources.Plot, CallerWithoutDelegatedValues }, version),
+            new DelegatesGenerator());
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationErrors);
+    }
+
+    [Fact]
+    public void BeforeCSharp13TheWrapperGetsADiagnosticInsteadOfAmbiguousCalls()
+    {
+        // The generated overload wins over the wrapper's own signature through [OverloadResolutionPriority] (C# 13).
+        var run = GeneratorHarness.Run(
+            GeneratorHarness.CreateCompilation(new[] { DelegatesSources.Canvas, DelegatesSources.Plot, CallerWithoutDelegatedValues }, LanguageVersion.CSharp12),
+            new DelegatesGenerator());
+
+        var d = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("GN0107", d.Id);
+        Assert.Contains("needs C# 13 or later", d.GetMessage());
+        Assert.Empty(run.Generated);
+    }
+
+    private const string CallerWithoutDelegatedValues = """
+        namespace Demo
+        {
+            public static class Caller
+            {
+                public static string Plain() => Plot.ShowImage(new float[1], new Canvas());
+                public static string Titled() => Plot.ShowImage(new float[1], new Canvas(), "t");
+            }
+        }
+        """;
 
     [Fact]
     public void SecondRunOnAnUnchangedCompilationIsCached()
