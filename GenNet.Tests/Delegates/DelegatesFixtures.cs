@@ -57,6 +57,19 @@ public sealed class Targets(string prefix)
         => string.Join(separator, Enumerable.Repeat(value.ToString(), times));
 }
 
+/// <summary>A generic type whose methods use its type parameter.</summary>
+/// <typeparam name="T">The item type.</typeparam>
+public static class Box<T>
+{
+    /// <summary>Describes an item.</summary>
+    /// <param name="item">The item.</param>
+    /// <param name="fallback">Shown when the item is the type's default.</param>
+    /// <param name="width">Padding width.</param>
+    /// <returns>The description.</returns>
+    public static string Describe(T item, T? fallback = default, int width = 4)
+        => $"{(System.Collections.Generic.EqualityComparer<T>.Default.Equals(item, default!) ? fallback : item)}".PadLeft(width, '.');
+}
+
 /// <summary>Wrappers over <see cref="Targets"/> and TorchSharp.</summary>
 public static partial class Wrappers
 {
@@ -86,6 +99,13 @@ public static partial class Wrappers
     [Delegates(typeof(Targets), nameof(Targets.Generic))]
     public static string Repeat<T>(T value, RepeatKwargs kwargs = default) where T : notnull
         => "[" + kwargs.Generic(value) + "]";
+
+    /// <summary>Delegates to a method of a constructed generic type, whose T-typed parameter becomes an int.</summary>
+    /// <param name="item">The item.</param>
+    /// <param name="kwargs">The delegated values.</param>
+    /// <returns>The description.</returns>
+    [Delegates(typeof(Box<int>), nameof(Box<int>.Describe))]
+    public static string DescribeInt(int item, DescribeIntKwargs kwargs = default) => kwargs.Describe(item);
 
     /// <summary>Keeps its bag on the generated overload too (fastcore's keep).</summary>
     /// <param name="required">Passed on.</param>

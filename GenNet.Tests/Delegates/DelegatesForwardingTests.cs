@@ -62,6 +62,13 @@ public sealed class DelegatesForwardingTests
     }
 
     [Fact]
+    public void ConstructedGenericTypeTargetsTakeTheirTypeArgument()
+    {
+        Assert.Equal(Box<int>.Describe(0, fallback: 7, width: 3), Wrappers.DescribeInt(0, fallback: 7, width: 3));
+        Assert.Equal(Box<int>.Describe(5), Wrappers.DescribeInt(5));
+    }
+
+    [Fact]
     public void ChainsGainEveryLevelsOptions()
     {
         // A gains B's b1 and, through B, C's c1 and c2; A passes a1 as B's required x.
