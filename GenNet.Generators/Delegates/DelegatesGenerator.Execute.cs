@@ -106,6 +106,56 @@ public sealed partial class DelegatesGenerator
                 return null;
             }
 
+            var (delegated, forwarded) = Partition(surface, own, spec, target, bagTypeName, wrapperName, attributeLocation, diagnostics, token);
+
+            if (spec.Keep && delegated.Count > 0 && delegated[0].Type is "object" or "object?" or "dynamic" or "dynamic?" or "global::System.ValueType" or "global::System.ValueType?")
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DelegatesUnsupportedWrapper, attributeLocation, wrapperName,
+                    $"with Keep = true the first delegated parameter ('{delegated[0].Name}') must not be of type object, since the kwargs bag converts to it; exclude it with But"));
+
+            var wrapperDocs = Documentation.Read(method, token);
+            var wrapperModel = new MethodModel(
+                Name: method.Name,
+                Modifiers: AccessibilityText(method.DeclaredAccessibility) + (method.IsStatic ? " static" : ""),
+                Accessibility: AccessibilityText(method.DeclaredAccessibility),
+                ReturnType: method.ReturnsVoid ? "void" : method.ReturnType.ToDisplayString(TypeFormat),
+                TypeParameters: TypeParameterList(method.TypeParameters),
+                Constraints: ConstraintClauses(method.TypeParameters),
+                Parameters: own.Select(p => Parameter(p, Documentation.Parameter(wrapperDocs, p.Name), null)).ToEquatableArray(),
+                LeadingDocumentation: Documentation.OtherElements(wrapperDocs, leading: true).ToEquatableArray(),
+                TrailingDocumentation: Documentation.OtherElements(wrapperDocs, leading: false).ToEquatableArray(),
+                DocumentationId: DocumentationId(method));
+
+            var targetModel = new TargetModel(
+                DisplayName: target.ToDisplayString(ShortFormat),
+                ContainingType: target.ContainingType.ToDisplayString(TypeFormat),
+                Name: target.Name,
+                IsStatic: target.IsStatic,
+                ReturnType: target.ReturnsVoid ? "void" : target.ReturnType.ToDisplayString(TypeFormat),
+                TypeParameters: TypeParameterList(target.TypeParameters),
+                Constraints: ConstraintClauses(target.TypeParameters),
+                Forwarded: forwarded.ToEquatableArray(),
+                DocumentationId: DocumentationId(target));
+
+            return new WrapperModel(
+                HintName: HintName(method),
+                Namespace: method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
+                ContainingTypes: ContainingTypes(method.ContainingType).ToEquatableArray(),
+                Wrapper: wrapperModel,
+                BagTypeName: bagTypeName,
+                BagParameterName: Identifier(bag.Name),
+                Keep: spec.Keep,
+                Target: targetModel,
+                Delegated: delegated.ToEquatableArray());
+        }
+
+        /// <summary>
+        /// Splits the target's callable parameters (fastcore's rule): those the wrapper declares itself, required ones
+        /// and excluded ones are forwarded by the wrapper; the other optional ones are delegated to callers.
+        /// </summary>
+        private static (List<ParameterModel> Delegated, List<ParameterModel> Forwarded) Partition(List<SurfaceParameter> surface,
+            List<IParameterSymbol> own, Spec spec, IMethodSymbol target, string bagTypeName, string wrapperName, Location? attributeLocation,
+            List<DiagnosticInfo> diagnostics, CancellationToken token)
+        {
             var ownByName = own.ToDictionary(p => p.Name);
             var but = new HashSet<string>(spec.But);
             foreach (var name in spec.But.Where(n => !surface.Any(s => s.Parameter.Name == n)))
@@ -151,45 +201,7 @@ public sealed partial class DelegatesGenerator
                 }
                 delegated.Add(Parameter(parameter, doc, UniqueName(PascalCase(parameter.Name), propertyNames)));
             }
-
-            if (spec.Keep && delegated.Count > 0 && delegated[0].Type is "object" or "object?" or "dynamic" or "dynamic?" or "global::System.ValueType" or "global::System.ValueType?")
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DelegatesUnsupportedWrapper, attributeLocation, wrapperName,
-                    $"with Keep = true the first delegated parameter ('{delegated[0].Name}') must not be of type object, since the kwargs bag converts to it; exclude it with But"));
-
-            var wrapperDocs = Documentation.Read(method, token);
-            var wrapperModel = new MethodModel(
-                Name: method.Name,
-                Modifiers: AccessibilityText(method.DeclaredAccessibility) + (method.IsStatic ? " static" : ""),
-                Accessibility: AccessibilityText(method.DeclaredAccessibility),
-                ReturnType: method.ReturnsVoid ? "void" : method.ReturnType.ToDisplayString(TypeFormat),
-                TypeParameters: TypeParameterList(method.TypeParameters),
-                Constraints: ConstraintClauses(method.TypeParameters),
-                Parameters: own.Select(p => Parameter(p, Documentation.Parameter(wrapperDocs, p.Name), null)).ToEquatableArray(),
-                LeadingDocumentation: Documentation.OtherElements(wrapperDocs, leading: true).ToEquatableArray(),
-                TrailingDocumentation: Documentation.OtherElements(wrapperDocs, leading: false).ToEquatableArray(),
-                DocumentationId: DocumentationId(method));
-
-            var targetModel = new TargetModel(
-                DisplayName: targetName,
-                ContainingType: target.ContainingType.ToDisplayString(TypeFormat),
-                Name: target.Name,
-                IsStatic: target.IsStatic,
-                ReturnType: target.ReturnsVoid ? "void" : target.ReturnType.ToDisplayString(TypeFormat),
-                TypeParameters: TypeParameterList(target.TypeParameters),
-                Constraints: ConstraintClauses(target.TypeParameters),
-                Forwarded: forwarded.ToEquatableArray(),
-                DocumentationId: DocumentationId(target));
-
-            return new WrapperModel(
-                HintName: HintName(method),
-                Namespace: method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
-                ContainingTypes: ContainingTypes(method.ContainingType).ToEquatableArray(),
-                Wrapper: wrapperModel,
-                BagTypeName: bagTypeName,
-                BagParameterName: Identifier(bag.Name),
-                Keep: spec.Keep,
-                Target: targetModel,
-                Delegated: delegated.ToEquatableArray());
+            return (delegated, forwarded);
         }
 
         /// <summary>Fills in parameter docs that only a referenced assembly's XML documentation file has.</summary>
@@ -212,11 +224,18 @@ public sealed partial class DelegatesGenerator
                 }
                 return file is null ? p : p with { Documentation = Documentation.Parameter(Documentation.FindMember(file, owner.DocumentationId), owner.ParameterName) };
             }
-            return model with
+            try
             {
-                Delegated = model.Delegated.Select(Fill).ToEquatableArray(),
-                Target = model.Target with { Forwarded = model.Target.Forwarded.Select(Fill).ToEquatableArray() },
-            };
+                return model with
+                {
+                    Delegated = model.Delegated.Select(Fill).ToEquatableArray(),
+                    Target = model.Target with { Forwarded = model.Target.Forwarded.Select(Fill).ToEquatableArray() },
+                };
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return model; // an unreadable documentation file only costs the docs (the inheritdoc fallback remains)
+            }
         }
 
         /// <summary>
