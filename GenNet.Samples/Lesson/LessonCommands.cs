@@ -9,6 +9,7 @@ internal static class LessonCommands
     {
         var lesson = new Command("lesson", "Walk through fast.ai lesson 14, rebuilt on GenNet.");
         lesson.Subcommands.Add(ModulesLesson.Create());
+        lesson.Subcommands.Add(DelegatesLesson.Create());
         return lesson;
     }
 }

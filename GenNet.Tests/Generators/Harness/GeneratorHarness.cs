@@ -91,6 +91,21 @@ internal static class GeneratorHarness
         return Run(driver, compilation);
     }
 
+    /// <summary>
+    /// Runs <paramref name="generators"/> with <paramref name="additionalTexts"/> as the compiler's additional files
+    /// (e.g. a referenced assembly's XML documentation file).
+    /// </summary>
+    public static GeneratorRun Run(Compilation compilation, IEnumerable<AdditionalText> additionalTexts, params IIncrementalGenerator[] generators)
+    {
+        var parseOptions = (CSharpParseOptions)compilation.SyntaxTrees.First().Options;
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(
+            generators.Select(GeneratorExtensions.AsSourceGenerator),
+            additionalTexts,
+            parseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+        return Run(driver, compilation);
+    }
+
     /// <summary>Runs an existing driver (an incremental re-run) over <paramref name="compilation"/>.</summary>
     public static GeneratorRun Run(GeneratorDriver driver, Compilation compilation)
     {
@@ -204,4 +219,17 @@ internal static class GeneratorHarness
                     Visit(field.GetValue(node));
         }
     }
+}
+
+/// <summary>An additional file held in memory, as the compiler passes <c>AdditionalFiles</c> items to generators.</summary>
+/// <param name="path">The file's path; generators may look at its name.</param>
+/// <param name="text">The file's text.</param>
+internal sealed class InMemoryAdditionalText(string path, string text) : AdditionalText
+{
+    /// <inheritdoc />
+    public override string Path { get; } = path;
+
+    /// <inheritdoc />
+    public override Microsoft.CodeAnalysis.Text.SourceText GetText(System.Threading.CancellationToken cancellationToken = default)
+        => Microsoft.CodeAnalysis.Text.SourceText.From(text);
 }
