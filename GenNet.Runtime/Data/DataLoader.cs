@@ -84,6 +84,9 @@ public sealed class DataLoader<TItem, TBatch> : IEnumerable<TBatch>, IDisposable
     /// <param name="persistentWorkers">Keep the worker threads between epochs (until disposal); only with workers.</param>
     /// <param name="device">Copy each batch to this device on the consumer's thread (CUDA), or leave it on the CPU.</param>
     /// <param name="seed">Seed for shuffling and <see cref="DataLoaderContext.Random"/> (PyTorch's generator).</param>
+    /// <param name="consumerLoads">GenNet only: while the next batch is not ready, the consumer's thread loads queued
+    /// batches itself instead of sleeping (workers + 1 loading threads, fewer thread wake-ups; best when the consumer has
+    /// little else to do). Excludes <paramref name="timeout"/>; only with workers.</param>
     /// <exception cref="ArgumentException">An option is out of range or conflicts with another.</exception>
     public DataLoader(
         IDataset<TItem> dataset,
@@ -99,7 +102,8 @@ public sealed class DataLoader<TItem, TBatch> : IEnumerable<TBatch>, IDisposable
         int? prefetchFactor = null,
         bool persistentWorkers = false,
         Device? device = null,
-        int? seed = null)
+        int? seed = null,
+        bool consumerLoads = false)
     {
         this.dataset = dataset ?? throw new ArgumentNullException(nameof(dataset));
         if (numWorkers < 0)
@@ -112,6 +116,10 @@ public sealed class DataLoader<TItem, TBatch> : IEnumerable<TBatch>, IDisposable
             throw new ArgumentOutOfRangeException(nameof(prefetchFactor), prefetchFactor, "prefetchFactor must be at least 1.");
         if (persistentWorkers && numWorkers == 0)
             throw new ArgumentException("persistentWorkers needs numWorkers > 0.", nameof(persistentWorkers));
+        if (consumerLoads && numWorkers == 0)
+            throw new ArgumentException("consumerLoads needs numWorkers > 0 (without workers the consumer loads everything).", nameof(consumerLoads));
+        if (consumerLoads && timeout is { } limit && limit > TimeSpan.Zero)
+            throw new ArgumentException("consumerLoads and timeout are mutually exclusive: a batch the consumer loads cannot time out.", nameof(consumerLoads));
         if (sampler is not null && shuffle)
             throw new ArgumentException("sampler and shuffle are mutually exclusive: the sampler decides the order.", nameof(shuffle));
         if (batchSampler is not null && (batchSize != 1 || shuffle || sampler is not null || dropLast))
@@ -144,6 +152,7 @@ public sealed class DataLoader<TItem, TBatch> : IEnumerable<TBatch>, IDisposable
         PersistentWorkers = persistentWorkers;
         Device = device;
         PinMemory = pinActive;
+        ConsumerLoads = consumerLoads;
 
         if (collate is null && autoBatching && dataset is IBatchDataset<TBatch> batched)
             batchDataset = batched;
@@ -178,6 +187,9 @@ public sealed class DataLoader<TItem, TBatch> : IEnumerable<TBatch>, IDisposable
 
     /// <summary>Whether batches are put in pinned memory (requested and CUDA available).</summary>
     public bool PinMemory { get; }
+
+    /// <summary>Whether the consumer's thread loads queued batches while it waits.</summary>
+    public bool ConsumerLoads { get; }
 
     /// <summary>The wait limit per batch, or <see langword="null"/> for none.</summary>
     public TimeSpan? Timeout { get; }
@@ -247,7 +259,9 @@ public sealed class DataLoader<TItem, TBatch> : IEnumerable<TBatch>, IDisposable
         {
             while (true)
             {
-                while (inFlight.Count < maxInFlight && batches.MoveNext())
+                // Refill in bursts (below half the window) so a worker that caught up wakes once per burst, not per batch.
+                var refill = inFlight.Count <= maxInFlight / 2;
+                while (refill && inFlight.Count < maxInFlight && batches.MoveNext())
                 {
                     var slot = new Slot(batches.Current, epochNumber, next, RandomSampler.SeedFor(epochSeed, next));
                     next++;
@@ -257,6 +271,16 @@ public sealed class DataLoader<TItem, TBatch> : IEnumerable<TBatch>, IDisposable
                 if (inFlight.Count == 0)
                     yield break;
                 var head = inFlight.Peek();
+                if (ConsumerLoads)
+                {
+                    // Rather than sleep until the head is ready, load queued batches here: workers' batches stay in
+                    // order, and the consumer's idle thread adds throughput without a wake-up per batch.
+                    while (!head.Done.IsSet && pool.TryTake() is { } job)
+                    {
+                        linked.Token.ThrowIfCancellationRequested();
+                        job.Run(this, -1, linked.Token);
+                    }
+                }
                 try
                 {
                     if (!head.Done.Wait(Timeout ?? System.Threading.Timeout.InfiniteTimeSpan, linked.Token))
@@ -409,6 +433,21 @@ public sealed class DataLoader<TItem, TBatch> : IEnumerable<TBatch>, IDisposable
         public Exception? Error { get; private set; }
         public bool IsAbandoned => Volatile.Read(ref state) == Abandoned;
 
+        public void Run(DataLoader<TItem, TBatch> loader, int workerId, CancellationToken token)
+        {
+            if (IsAbandoned)
+                return;
+            var context = new DataLoaderContext(workerId, loader.NumWorkers, Epoch, BatchIndex, Seed, token);
+            try
+            {
+                Complete(loader.Load(Indices, context), null);
+            }
+            catch (Exception e)
+            {
+                Complete(default, e);
+            }
+        }
+
         public void Complete(TBatch? result, Exception? error)
         {
             lock (this)
@@ -458,6 +497,12 @@ public sealed class DataLoader<TItem, TBatch> : IEnumerable<TBatch>, IDisposable
             }
         }
 
+        public Slot? TryTake()
+        {
+            lock (queue)
+                return queue.Count > 0 && !stopping ? queue.Dequeue() : null;
+        }
+
         public void Enqueue(Slot slot)
         {
             lock (queue)
@@ -482,17 +527,7 @@ public sealed class DataLoader<TItem, TBatch> : IEnumerable<TBatch>, IDisposable
                             return;
                         slot = queue.Dequeue();
                     }
-                    if (slot.IsAbandoned)
-                        continue;
-                    var context = new DataLoaderContext(workerId, threads.Length, slot.Epoch, slot.BatchIndex, slot.Seed, stop.Token);
-                    try
-                    {
-                        slot.Complete(loader.Load(slot.Indices, context), null);
-                    }
-                    catch (Exception e)
-                    {
-                        slot.Complete(default, e);
-                    }
+                    slot.Run(loader, workerId, stop.Token);
                 }
             }
             finally

@@ -1,4 +1,5 @@
 using System;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenNet.Data;
@@ -53,10 +54,29 @@ public sealed class TensorDataset : IDataset<(Tensor X, Tensor Y)>, IBatchDatase
         var count = Count;
         foreach (var i in indices)
             Dataset.CheckIndex(i, count, "a TensorDataset");
-        using var index = tensor(indices.ToArray(), dtype: ScalarType.Int64, device: X.device);
-        var xb = X.index_select(0, index);
-        using var yIndex = Y.device == X.device ? null : index.to(Y.device);
-        return (xb, Y.index_select(0, yIndex ?? index));
+        return (Gather(X, indices), Gather(Y, indices));
+    }
+
+    private static Tensor Gather(Tensor source, ReadOnlySpan<int> indices)
+    {
+        var shape = source.shape;
+        shape[0] = indices.Length;
+        if (source.device_type == DeviceType.CPU && source.is_contiguous() && source.NumberOfElements * source.ElementSize <= int.MaxValue)
+        {
+            // Row copies from managed code: no index tensor, and no intra-op thread pool competing with the loader's workers.
+            var result = empty(shape, source.dtype);
+            var from = source.bytes;
+            var to = result.bytes;
+            var rowBytes = indices.Length == 0 ? 0 : to.Length / indices.Length;
+            for (var r = 0; r < indices.Length; r++)
+                from.Slice(indices[r] * rowBytes, rowBytes).CopyTo(to.Slice(r * rowBytes, rowBytes));
+            return result;
+        }
+        var positions = new long[indices.Length];
+        for (var r = 0; r < positions.Length; r++)
+            positions[r] = indices[r];
+        using var index = tensor(positions, device: source.device);
+        return source.index_select(0, index);
     }
 
     internal static string Shape(Tensor t) => "[" + string.Join(", ", t.shape) + "]";

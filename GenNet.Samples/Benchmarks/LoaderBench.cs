@@ -1,0 +1,249 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using GenNet.Data;
+using GenNet.Data.Idx;
+using GenNet.Imaging;
+using static TorchSharp.torch;
+
+namespace GenNet.Samples.Benchmarks;
+
+/// <summary>
+/// <c>bench loader</c>: one shuffled epoch over the 60k Fashion-MNIST training images, batch 50, no model, for GenNet's
+/// loader configurations and PyTorch's (reference script run in the same invocation), median of several epochs.
+/// </summary>
+internal static class LoaderBench
+{
+    private const int BatchSize = 50;
+    private const string FashionDirectory = "/usr/share/datasets/fashion-mnist";
+    private const string Python = "/usr/bin/python3";
+
+    public static Command Create()
+    {
+        var epochs = new Option<int>("--epochs") { Description = "Measured epochs per configuration (after one warm-up).", DefaultValueFactory = _ => 5 };
+        var pngEpochs = new Option<int>("--png-epochs") { Description = "Measured epochs for the PNG configurations.", DefaultValueFactory = _ => 5 };
+        var noPython = new Option<bool>("--no-pytorch") { Description = "Skip the PyTorch reference script." };
+        var command = new Command("loader", "DataLoader throughput (samples/s) against PyTorch's DataLoader.");
+        command.Options.Add(epochs);
+        command.Options.Add(pngEpochs);
+        command.Options.Add(noPython);
+        command.SetAction(parse => Run(parse.GetValue(epochs), parse.GetValue(pngEpochs), !parse.GetValue(noPython)));
+        return command;
+    }
+
+    private sealed record Config(string Name, string Group, Func<int> RunEpoch, IDisposable? Loader);
+
+    private static int Run(int epochs, int pngEpochs, bool runPyTorch)
+    {
+        set_num_threads(2);
+        var imagesPath = Path.Combine(FashionDirectory, "train-images-idx3-ubyte.gz");
+        var labelsPath = Path.Combine(FashionDirectory, "train-labels-idx1-ubyte.gz");
+        byte[] pixels;
+        byte[] labelBytes;
+        string source;
+        if (File.Exists(imagesPath) && File.Exists(labelsPath))
+        {
+            var (images, labels) = IdxReader.ReadImagesAndLabels(imagesPath, labelsPath);
+            (pixels, labelBytes, source) = (images.Data, labels.Data, "Fashion-MNIST " + string.Join("×", images.Dimensions));
+        }
+        else
+        {
+            var random = new Random(0);
+            pixels = new byte[60000 * 784];
+            labelBytes = new byte[60000];
+            random.NextBytes(pixels);
+            for (var i = 0; i < labelBytes.Length; i++)
+                labelBytes[i] = (byte)random.Next(10);
+            source = "random 60000×28×28 (install dataset-fashion-mnist for the real data)";
+        }
+        var n = labelBytes.Length;
+        var floats = new float[pixels.Length];
+        for (var i = 0; i < floats.Length; i++)
+            floats[i] = pixels[i] / 255f;
+        var labels64 = Array.ConvertAll(labelBytes, b => (long)b);
+        Console.WriteLine($"data: {source}; batch {BatchSize}; median of {epochs} epochs after a warm-up ({pngEpochs} for PNG)");
+
+        // PyTorch runs first, alone, so the two never compete for the 2 cores.
+        var pytorch = runPyTorch ? RunPyTorch(File.Exists(imagesPath) ? imagesPath : null, epochs, pngEpochs) : null;
+
+        using var x = tensor(floats, [n, 784]);
+        using var y = tensor(labels64);
+        var tensorDataset = new TensorDataset(x, y);
+        var memoryDataset = new MemoryDataset<float, long>(floats, 784, labels64);
+        Console.Write("encoding 60k PNGs… ");
+        var pngs = new byte[n][];
+        Parallel.For(0, n, i => pngs[i] = Png.Encode(pixels.AsSpan(i * 784, 784), 28, 28, 1));
+        Console.WriteLine($"{pngs.Sum(p => (long)p.Length) / n} bytes each on average");
+        var pngDataset = Dataset.FromFunc(n, i =>
+        {
+            var image = Png.Decode(pngs[i], channels: 1).Pixels;
+            var row = new float[image.Length];
+            for (var j = 0; j < row.Length; j++)
+                row[j] = image[j] / 255f;
+            return (row, labels64[i]);
+        });
+
+        var configs = new List<Config>
+        {
+            HandLoop(x, y, n),
+            Loader("batched", "batched", tensorDataset, 0),
+            Loader("batched", "batched", tensorDataset, 1),
+            Loader("batched", "batched", tensorDataset, 2),
+            Loader("batched", "batched", tensorDataset, 1, consumerLoads: true),
+            Loader("per_item", "per_item", memoryDataset, 0),
+            Loader("per_item", "per_item", memoryDataset, 1),
+            Loader("per_item", "per_item", memoryDataset, 2),
+            Loader("per_item", "per_item", memoryDataset, 1, consumerLoads: true),
+        };
+        var pngConfigs = new List<Config>
+        {
+            Loader("png", "png_1w", pngDataset, 1),
+            Loader("png", "png_2w", pngDataset, 2),
+        };
+
+        var rates = Measure(configs, epochs, n);
+        var pngRates = Measure(pngConfigs, pngEpochs, n);
+        foreach (var config in configs.Concat(pngConfigs))
+            config.Loader?.Dispose();
+
+        var all = configs.Concat(pngConfigs).Zip(rates.Concat(pngRates)).ToList();
+        var floor = rates[0];
+        Console.WriteLine();
+        Console.WriteLine($"{"configuration",-34} {"samples/s",12} {"vs hand loop",13}");
+        foreach (var (config, rate) in all)
+            Console.WriteLine($"{config.Name,-34} {rate,12:N0} {rate / floor,12:0.00}×");
+        if (pytorch is not null)
+        {
+            foreach (var (key, value) in pytorch)
+                Console.WriteLine($"{"PyTorch " + key,-34} {value,12:N0} {value / floor,12:0.00}×");
+        }
+
+        double Best(string group) => all.Where(p => p.First.Group == group).Max(p => p.Second);
+        var batched = Best("batched");
+        var perItem = Best("per_item");
+        var png2 = Best("png_2w");
+        var png1 = Best("png_1w");
+        var pytorchBest = pytorch?.GetValueOrDefault("best");
+        Console.WriteLine();
+        Console.WriteLine($"goals: batched {batched:N0} ≥ 3,800,000: {Verdict(batched >= 3.8e6)}; per_item {perItem:N0} ≥ 1,900,000: {Verdict(perItem >= 1.9e6)}; " +
+                          $"png_2w {png2:N0} ≥ 48,000: {Verdict(png2 >= 48e3)}; png_2w/png_1w {png2 / png1:0.00} ≥ 1.7: {Verdict(png2 / png1 >= 1.7)}");
+        if (pytorchBest is { } best)
+            Console.WriteLine($"ratios to PyTorch's best loader ({best:N0}/s): batched {batched / best:0.00}×, per_item {perItem / best:0.00}×; " +
+                              $"png_2w to PyTorch png_2w {png2 / pytorch!.GetValueOrDefault("png_2w", double.NaN):0.00}×");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"loader: batched={batched:0}/s per_item={perItem:0}/s png_2w={png2:0}/s png_1w={png1:0}/s pytorch_best={(pytorchBest is { } b ? b.ToString("0", CultureInfo.InvariantCulture) + "/s" : "na")}"));
+        return 0;
+    }
+
+    private static string Verdict(bool met) => met ? "met" : "NOT met";
+
+    private static Config Loader<TItem>(string kind, string group, IDataset<TItem> dataset, int workers, bool consumerLoads = false)
+    {
+        var loader = new DataLoader<TItem, (Tensor, Tensor)>(
+            dataset, batchSize: BatchSize, shuffle: true, seed: 1, numWorkers: workers, persistentWorkers: workers > 0,
+            consumerLoads: consumerLoads);
+        var name = kind switch
+        {
+            "batched" => "TensorDataset (batch-indexed)",
+            "per_item" => "MemoryDataset + default collate",
+            _ => "PNG decode per item",
+        } + $", {workers}w" + (consumerLoads ? " + consumer" : "");
+        return new Config(name, group, () =>
+        {
+            var count = 0;
+            foreach (var (xb, yb) in loader)
+            {
+                count += (int)yb.shape[0];
+                xb.Dispose();
+                yb.Dispose();
+            }
+            return count;
+        }, loader);
+    }
+
+    private static Config HandLoop(Tensor x, Tensor y, int n) => new("hand loop: randperm + index_select", "floor", () =>
+    {
+        using var scope = NewDisposeScope();
+        var order = randperm(n);
+        var count = 0;
+        for (var start = 0; start < n; start += BatchSize)
+        {
+            using var batchScope = NewDisposeScope();
+            var index = order.narrow(0, start, Math.Min(BatchSize, n - start));
+            var xb = x.index_select(0, index);
+            var yb = y.index_select(0, index);
+            count += (int)yb.shape[0];
+        }
+        return count;
+    }, null);
+
+    private static double[] Measure(List<Config> configs, int epochs, int n)
+    {
+        foreach (var config in configs)
+            config.RunEpoch(); // warm-up: JIT, thread start, caches
+        var samples = configs.Select(_ => new List<double>()).ToArray();
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            // Interleaved (A B C A B C …) so the machine's slow and fast phases hit every configuration alike.
+            for (var c = 0; c < configs.Count; c++)
+            {
+                var clock = Stopwatch.StartNew();
+                var count = configs[c].RunEpoch();
+                var seconds = clock.Elapsed.TotalSeconds;
+                if (count != n)
+                    throw new InvalidOperationException($"{configs[c].Name} delivered {count} samples instead of {n}.");
+                samples[c].Add(n / seconds);
+            }
+        }
+        return samples.Select(Median).ToArray();
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static Dictionary<string, double>? RunPyTorch(string? imagesPath, int epochs, int pngEpochs)
+    {
+        var script = Path.Combine(AppContext.BaseDirectory, "Benchmarks", "reference", "loader_bench.py");
+        if (!File.Exists(Python) || !File.Exists(script))
+        {
+            Console.WriteLine($"PyTorch reference: na ({Python} or {script} missing)");
+            return null;
+        }
+        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(script);
+        if (imagesPath is not null)
+        {
+            start.ArgumentList.Add("--images");
+            start.ArgumentList.Add(imagesPath);
+        }
+        start.ArgumentList.Add("--epochs");
+        start.ArgumentList.Add(epochs.ToString(CultureInfo.InvariantCulture));
+        start.ArgumentList.Add("--png-epochs");
+        start.ArgumentList.Add(Math.Min(pngEpochs, 3).ToString(CultureInfo.InvariantCulture));
+        using var process = Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        Dictionary<string, double>? result = null;
+        while (process.StandardOutput.ReadLine() is { } line)
+        {
+            Console.WriteLine("  [pytorch] " + line);
+            if (line.StartsWith("pytorch: ", StringComparison.Ordinal))
+            {
+                result = line["pytorch: ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(field => field.Split('='))
+                    .ToDictionary(kv => kv[0], kv => double.Parse(kv[1], CultureInfo.InvariantCulture));
+            }
+        }
+        process.WaitForExit();
+        if (result is null)
+            Console.WriteLine($"PyTorch reference: na (exit {process.ExitCode}: {errors.Result.Trim().Split('\n').LastOrDefault()})");
+        return result;
+    }
+}
