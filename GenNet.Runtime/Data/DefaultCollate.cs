@@ -148,11 +148,11 @@ public static class DefaultCollate
         switch (first)
         {
             case ITuple tuple:
-                return CollateTransposed(column, path, pinMemory, tuple.Length, x => x is ITuple t ? (t.Length, i => t[i]) : null, "a tuple");
+                return CollateTransposed(column, path, pinMemory, tuple.Length, static x => x is ITuple t ? t.Length : -1, static (x, i) => ((ITuple)x)[i], "a tuple");
             case IDictionary dictionary:
                 return CollateDictionary(column, path, pinMemory, dictionary);
             case IList list:
-                return CollateTransposed(column, path, pinMemory, list.Count, x => x is IList l ? (l.Count, i => l[i]) : null, "a list");
+                return CollateTransposed(column, path, pinMemory, list.Count, static x => x is IList l ? l.Count : -1, static (x, i) => ((IList)x)[i], "a list");
         }
         throw new ArgumentException(
             $"Cannot collate {path}: items of type {type} are not supported (tensors, numbers, numeric arrays or memory, " +
@@ -160,23 +160,22 @@ public static class DefaultCollate
     }
 
     private static object[] CollateTransposed(object?[] column, string path, bool pinMemory, int arity,
-        Func<object, (int Length, Func<int, object?> Get)?> open, string kind)
+        Func<object, int> length, Func<object, int, object?> get, string kind)
     {
-        var opened = new Func<int, object?>[column.Length];
         for (var i = 0; i < column.Length; i++)
         {
-            var view = open(column[i]!) ?? throw Mismatch(path, column, column[i]!, kind);
-            if (view.Length != arity)
-                throw new ArgumentException(
-                    $"Cannot collate {path}: item {i} has {view.Length} elements but item 0 has {arity}.");
-            opened[i] = view.Get;
+            var itemLength = length(column[i]!);
+            if (itemLength < 0)
+                throw Mismatch(path, column, column[i]!, kind);
+            if (itemLength != arity)
+                throw new ArgumentException($"Cannot collate {path}: item {i} has {itemLength} elements but item 0 has {arity}.");
         }
         var result = new object[arity];
         var part = new object?[column.Length];
         for (var p = 0; p < arity; p++)
         {
             for (var i = 0; i < column.Length; i++)
-                part[i] = opened[i](p);
+                part[i] = get(column[i]!, p);
             result[p] = CollateColumn(part, $"{path}[{p}]", pinMemory);
         }
         return result;
@@ -274,6 +273,7 @@ public static class DefaultCollate
                 values[i] = column[i] is T v ? v : throw Mismatch(path, column, column[i]!, "a " + typeof(T).Name);
             return result;
         }
+        var firstType = column[0]!.GetType();
         var shape = ShapeOf<T>(column[0]!);
         var itemLength = shape.D0 * shape.D1;
         long[] dims = shape.Rank == 1 ? [column.Length, shape.D0] : [column.Length, shape.D0, shape.D1];
@@ -282,7 +282,7 @@ public static class DefaultCollate
         for (var i = 0; i < column.Length; i++)
         {
             var item = column[i]!;
-            if (RowElementType(item.GetType()) != typeof(T) || ShapeOf<T>(item) != shape)
+            if ((item.GetType() != firstType && RowElementType(item.GetType()) != typeof(T)) || ShapeOf<T>(item) != shape)
             {
                 batch.Dispose();
                 throw new ArgumentException(

@@ -146,6 +146,7 @@ internal static class LoaderBench
     {
         var loader = new DataLoader<TItem, (Tensor, Tensor)>(
             dataset, batchSize: BatchSize, shuffle: true, seed: 1, numWorkers: workers, persistentWorkers: workers > 0,
+            prefetchFactor: workers > 0 ? 8 : null,
             consumerLoads: consumerLoads);
         var name = kind switch
         {

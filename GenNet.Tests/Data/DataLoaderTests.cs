@@ -84,9 +84,10 @@ public sealed class DataLoaderTests
     {
         // Each item also draws from the batch's random generator, as a random augmentation would.
         var dataset = Dataset.FromFunc(103, i => (new float[] { DataLoaderContext.Current!.Random.Next(1000) }, (long)i));
-        List<(long[] Labels, float[] Noise)> Run(int workers)
+        List<(long[] Labels, float[] Noise)> Run(int workers, bool consumerLoads = false)
         {
-            using var loader = new DataLoader<(float[], long), (Tensor, Tensor)>(dataset, batchSize: 10, shuffle: true, numWorkers: workers, seed: 42);
+            using var loader = new DataLoader<(float[], long), (Tensor, Tensor)>(
+                dataset, batchSize: 10, shuffle: true, numWorkers: workers, seed: 42, consumerLoads: consumerLoads);
             var epochs = new List<(long[], float[])>();
             for (var epoch = 0; epoch < 2; epoch++)
             {
@@ -103,9 +104,9 @@ public sealed class DataLoaderTests
         var reference = Run(0);
         Assert.Equal(22, reference.Count);
         Assert.NotEqual(reference[0].Labels, reference[11].Labels); // a new permutation in the second epoch
-        foreach (var workers in new[] { 1, 2, 4 })
+        foreach (var (workers, consumerLoads) in new[] { (1, false), (2, false), (4, false), (2, true) })
         {
-            var run = Run(workers);
+            var run = Run(workers, consumerLoads);
             Assert.Equal(reference.Select(r => r.Labels), run.Select(r => r.Labels));
             Assert.Equal(reference.Select(r => r.Noise), run.Select(r => r.Noise));
         }
@@ -179,6 +180,9 @@ public sealed class DataLoaderTests
         Check("persistentWorkers", () => Create(ds, persistentWorkers: true));
         Check("timeout", () => Create(ds, timeout: TimeSpan.FromSeconds(-1)));
         Check("batchSize", () => Create(ds, batchSize: 0));
+        Check("consumerLoads", () => new DataLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(ds, consumerLoads: true));
+        Check("consumerLoads", () => new DataLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(
+            ds, numWorkers: 1, consumerLoads: true, timeout: TimeSpan.FromSeconds(1)));
 
         using var viaBatchSampler = Create(ds, batchSampler: batchSampler);
         Assert.Equal(5, viaBatchSampler.Count);
@@ -208,12 +212,13 @@ public sealed class DataLoaderTests
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(2)]
-    public void AFailingItemSurfacesOnTheConsumerWithItsIndex(int workers)
+    [InlineData(0, false)]
+    [InlineData(2, false)]
+    [InlineData(1, true)]
+    public void AFailingItemSurfacesOnTheConsumerWithItsIndex(int workers, bool consumerLoads)
     {
         var dataset = Dataset.FromFunc(50, i => i == 37 ? throw new InvalidOperationException("corrupt image") : (new float[] { i }, (long)i));
-        using var loader = new DataLoader<(float[], long), (Tensor, Tensor)>(dataset, batchSize: 5, numWorkers: workers);
+        using var loader = new DataLoader<(float[], long), (Tensor, Tensor)>(dataset, batchSize: 5, numWorkers: workers, consumerLoads: consumerLoads);
         var delivered = 0;
         var error = Assert.Throws<DataLoaderException>(() =>
         {
@@ -231,7 +236,7 @@ public sealed class DataLoaderTests
         Assert.Contains("corrupt image", error.Message);
         Assert.IsType<InvalidOperationException>(error.InnerException);
         if (workers > 0)
-            Assert.InRange(error.WorkerId, 0, workers - 1);
+            Assert.InRange(error.WorkerId, consumerLoads ? -1 : 0, workers - 1);
         AssertNoWorkerThreads();
     }
 
