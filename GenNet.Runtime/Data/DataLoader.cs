@@ -428,7 +428,8 @@ public sealed class DataLoader<TItem, TBatch> : IEnumerable<TBatch>, IDisposable
         public int Epoch { get; } = epoch;
         public int BatchIndex { get; } = batchIndex;
         public int Seed { get; } = seed;
-        public ManualResetEventSlim Done { get; } = new(false);
+        // Little spinning: on a busy machine a spinning consumer takes the core a worker needs.
+        public ManualResetEventSlim Done { get; } = new(false, spinCount: 1);
         public TBatch? Result { get; set; }
         public Exception? Error { get; private set; }
         public bool IsAbandoned => Volatile.Read(ref state) == Abandoned;
