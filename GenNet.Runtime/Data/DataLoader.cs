@@ -271,15 +271,13 @@ public sealed class DataLoader<TItem, TBatch> : IEnumerable<TBatch>, IDisposable
                 if (inFlight.Count == 0)
                     yield break;
                 var head = inFlight.Peek();
-                if (ConsumerLoads)
+                if (ConsumerLoads && !head.Done.IsSet && pool.TryTake() is { } job)
                 {
-                    // Rather than sleep until the head is ready, load queued batches here: workers' batches stay in
-                    // order, and the consumer's idle thread adds throughput without a wake-up per batch.
-                    while (!head.Done.IsSet && pool.TryTake() is { } job)
-                    {
-                        linked.Token.ThrowIfCancellationRequested();
-                        job.Run(this, -1, linked.Token);
-                    }
+                    // Rather than sleep until the head is ready, load a queued batch here, then refill and look again:
+                    // batches stay in order, and the consumer's idle thread adds throughput without a wake-up per batch.
+                    linked.Token.ThrowIfCancellationRequested();
+                    job.Run(this, -1, linked.Token);
+                    continue;
                 }
                 try
                 {
