@@ -258,16 +258,16 @@ public sealed class DataLoaderTests
         var dataset = Dataset.FromFunc(8, i =>
         {
             if (i == 4)
-                release.Wait(TimeSpan.FromSeconds(30));
+                release.Wait(TimeSpan.FromSeconds(60), DataLoaderContext.Current!.CancellationToken); // stops with the loader
             return new float[] { i };
         });
-        using var loader = new DataLoader<float[], Tensor>(dataset, batchSize: 2, numWorkers: 2, timeout: TimeSpan.FromMilliseconds(300));
+        using var loader = new DataLoader<float[], Tensor>(dataset, batchSize: 2, numWorkers: 2, timeout: TimeSpan.FromSeconds(2));
         var error = Assert.Throws<TimeoutException>(() =>
         {
             foreach (var batch in loader)
                 batch.Dispose();
         });
-        Assert.Contains("timed out after 0.3 s", error.Message);
+        Assert.Contains("timed out after 2 s", error.Message);
         Assert.Contains("batch 2", error.Message);
         release.Set();
         AssertNoWorkerThreads();
