@@ -35,7 +35,8 @@ public static class DataLoader
 /// surfaces on your thread as a <see cref="DataLoaderException"/> naming the dataset index when that batch is reached.
 /// Breaking out of the loop, disposing the enumerator or the loader, or cancelling stops the workers: threads of a
 /// non-persistent loader have exited when the enumerator's Dispose returns (a thread stuck inside your dataset code gets
-/// up to 10 s and is a background thread).</para>
+/// up to 10 s and is a background thread; long item loads can watch <see cref="DataLoaderContext.CancellationToken"/>).
+/// With <c>consumerLoads</c>, your thread also loads queued batches while it waits, instead of sleeping.</para>
 /// <para><b>Ownership and dispose scopes.</b> Every batch belongs to you: the loader never disposes a batch it has
 /// handed out (TorchSharp's loader disposes the previous batch on the next step). TorchSharp's dispose scopes are
 /// per thread, so the loader loads each batch inside its own scope on the loading thread (which disposes the per-item
