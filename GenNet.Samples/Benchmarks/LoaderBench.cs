@@ -70,8 +70,10 @@ internal static class LoaderBench
         var labels64 = Array.ConvertAll(labelBytes, b => (long)b);
         Console.WriteLine($"data: {source}; batch {BatchSize}; median of {epochs} epochs after a warm-up ({pngEpochs} for PNG)");
 
-        // PyTorch runs first, alone, so the two never compete for the 2 cores.
-        var pytorch = runPyTorch ? RunPyTorch(File.Exists(imagesPath) ? imagesPath : null, epochs, pngEpochs) : null;
+        // PyTorch runs alone (before and after GenNet, so the two never compete for the 2 cores), and each of its
+        // figures is the better of the two runs: the machine's load phases should not flatter GenNet.
+        var pytorchImages = File.Exists(imagesPath) ? imagesPath : null;
+        var pytorch = runPyTorch ? RunPyTorch(pytorchImages, epochs, pngEpochs) : null;
 
         using var x = tensor(floats, [n, 784]);
         using var y = tensor(labels64);
@@ -113,6 +115,11 @@ internal static class LoaderBench
         foreach (var config in configs.Concat(pngConfigs))
             config.Loader?.Dispose();
 
+        if (pytorch is not null && RunPyTorch(pytorchImages, epochs, pngEpochs) is { } again)
+        {
+            foreach (var (key, value) in again)
+                pytorch[key] = Math.Max(value, pytorch.GetValueOrDefault(key));
+        }
         var all = configs.Concat(pngConfigs).Zip(rates.Concat(pngRates)).ToList();
         var cpuMs = cpu.Concat(pngCpu).ToArray();
         var floor = rates[0];
@@ -124,7 +131,7 @@ internal static class LoaderBench
         if (pytorch is not null)
         {
             foreach (var (key, value) in pytorch)
-                Console.WriteLine($"{"PyTorch " + key,-46} {value,12:N0} {value / floor,12:0.00}×");
+                Console.WriteLine($"{"PyTorch " + key + " (better of 2 runs)",-46} {value,12:N0} {value / floor,12:0.00}×");
         }
 
         double Best(string group) => all.Where(p => p.First.Group == group).Max(p => p.Second);
