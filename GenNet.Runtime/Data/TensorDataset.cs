@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.Intrinsics.X86;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -69,7 +70,12 @@ public sealed class TensorDataset : IDataset<(Tensor X, Tensor Y)>, IBatchDatase
             var to = result.bytes;
             var rowBytes = indices.Length == 0 ? 0 : to.Length / indices.Length;
             for (var r = 0; r < indices.Length; r++)
+            {
+                // Rows are scattered over a large tensor: start fetching the next one while this one is copied.
+                if (r + 1 < indices.Length)
+                    Prefetch(from.Slice(indices[r + 1] * rowBytes, rowBytes));
                 from.Slice(indices[r] * rowBytes, rowBytes).CopyTo(to.Slice(r * rowBytes, rowBytes));
+            }
             return result;
         }
         var positions = new long[indices.Length];
@@ -77,6 +83,17 @@ public sealed class TensorDataset : IDataset<(Tensor X, Tensor Y)>, IBatchDatase
             positions[r] = indices[r];
         using var index = tensor(positions, device: source.device);
         return source.index_select(0, index);
+    }
+
+    private static unsafe void Prefetch(ReadOnlySpan<byte> row)
+    {
+        if (!Sse.IsSupported)
+            return;
+        fixed (byte* start = row)
+        {
+            for (var offset = 0; offset < row.Length; offset += 64)
+                Sse.Prefetch0(start + offset);
+        }
     }
 
     internal static string Shape(Tensor t) => "[" + string.Join(", ", t.shape) + "]";

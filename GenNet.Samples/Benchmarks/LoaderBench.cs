@@ -99,10 +99,14 @@ internal static class LoaderBench
             Loader("batched", "batched", tensorDataset, 1),
             Loader("batched", "batched", tensorDataset, 2),
             Loader("batched", "batched", tensorDataset, 1, consumerLoads: true),
+            Loader("batched", "batched", tensorDataset, 2, consumerLoads: true),
             Loader("per_item", "per_item", memoryDataset, 0),
             Loader("per_item", "per_item", memoryDataset, 1),
             Loader("per_item", "per_item", memoryDataset, 2),
             Loader("per_item", "per_item", memoryDataset, 1, consumerLoads: true),
+            Loader("per_item", "per_item", memoryDataset, 2, consumerLoads: true),
+            // For comparison: the same per-item path when every item is a native tensor view (x[i], y[i]) that is stacked.
+            Loader("per_item_native", "per_item_native", tensorDataset, 0, collate: DefaultCollate.For<(Tensor, Tensor), (Tensor, Tensor)>()),
         };
         var pngConfigs = new List<Config>
         {
@@ -153,16 +157,17 @@ internal static class LoaderBench
 
     private static string Verdict(bool met) => met ? "met" : "NOT met";
 
-    private static Config Loader<TItem>(string kind, string group, IDataset<TItem> dataset, int workers, bool consumerLoads = false)
+    private static Config Loader<TItem>(string kind, string group, IDataset<TItem> dataset, int workers, bool consumerLoads = false,
+        Func<IReadOnlyList<TItem>, (Tensor, Tensor)>? collate = null)
     {
         var loader = new DataLoader<TItem, (Tensor, Tensor)>(
             dataset, batchSize: BatchSize, shuffle: true, seed: 1, numWorkers: workers, persistentWorkers: workers > 0,
-            prefetchFactor: workers > 0 ? 8 : null,
-            consumerLoads: consumerLoads);
+            prefetchFactor: workers > 0 ? 8 : null, collate: collate, consumerLoads: consumerLoads);
         var name = kind switch
         {
             "batched" => "TensorDataset (batch-indexed)",
             "per_item" => "MemoryDataset + default collate",
+            "per_item_native" => "TensorDataset per item + default collate",
             _ => "PNG decode per item",
         } + $", {workers}w" + (consumerLoads ? " + consumer" : "");
         return new Config(name, group, () =>
