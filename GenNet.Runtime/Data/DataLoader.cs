@@ -44,7 +44,8 @@ public static class DataLoader
 /// there at that moment: if a dispose scope is open on your thread, the batch joins it; otherwise dispose it yourself
 /// (or let the finalizer). The idiom is <c>foreach (var (x, y) in loader) { using var scope = NewDisposeScope(); … }</c>
 /// with the batch disposed explicitly, or a scope opened around each step that encloses the <c>MoveNext</c>.
-/// Batches a stopped epoch had loaded but not handed out are disposed by the loader.</para>
+/// Batches a stopped epoch had loaded but not handed out are disposed by the loader. The loader never disposes the
+/// dataset either (TorchSharp's does by default).</para>
 /// <para><b>Devices.</b> With a CUDA <c>device</c>, batches are copied to it on your thread; with <c>pinMemory</c> the
 /// managed leaves are collated straight into page-locked buffers (other tensors are pinned on the worker) and the copy
 /// is non-blocking. Without CUDA, <c>pinMemory</c> does nothing (as PyTorch, which warns).</para>
