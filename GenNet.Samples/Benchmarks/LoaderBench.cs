@@ -95,6 +95,8 @@ internal static class LoaderBench
         var configs = new List<Config>
         {
             HandLoop(x, y, n),
+            CopyFloor(floats, labels64, 1),
+            CopyFloor(floats, labels64, 2),
             Loader("batched", "batched", tensorDataset, 0),
             Loader("batched", "batched", tensorDataset, 1),
             Loader("batched", "batched", tensorDataset, 2),
@@ -147,6 +149,9 @@ internal static class LoaderBench
         Console.WriteLine();
         Console.WriteLine($"goals: batched {batched:N0} ≥ 3,800,000: {Verdict(batched >= 3.8e6)}; per_item {perItem:N0} ≥ 1,900,000: {Verdict(perItem >= 1.9e6)}; " +
                           $"png_2w {png2:N0} ≥ 48,000: {Verdict(png2 >= 48e3)}; png_2w/png_1w {png2 / png1:0.00} ≥ 1.7: {Verdict(png2 / png1 >= 1.7)}");
+        var floor2 = rates[2];
+        Console.WriteLine($"against this run's 2-thread copy floor ({floor2:N0}/s): batched {batched / floor2:0.00}×, per_item {perItem / floor2:0.00}× " +
+                          "(the 3.8M/s goal was 0.66–0.79× of the floor, 1.9M/s 0.33–0.40×, measured when the goals were set)");
         if (pytorchBest is { } best)
             Console.WriteLine($"ratios to PyTorch's best loader ({best:N0}/s): batched {batched / best:0.00}×, per_item {perItem / best:0.00}×; " +
                               $"png_2w to PyTorch png_2w {png2 / pytorch!.GetValueOrDefault("png_2w", double.NaN):0.00}×");
@@ -197,6 +202,35 @@ internal static class LoaderBench
             count += (int)yb.shape[0];
         }
         return count;
+    }, null);
+
+    /// <summary>
+    /// The machine's memory-gather floor, measured in the same run: shuffled rows copied with spans into a preallocated
+    /// buffer by 1 or 2 threads, no tensors and no loader (the issue's goals were set against 4.8–5.8M/s with 2 threads).
+    /// </summary>
+    private static Config CopyFloor(float[] pixels, long[] labels, int threads) => new($"floor: span copies, {threads} thread(s)", "floor", () =>
+    {
+        var n = labels.Length;
+        var order = Enumerable.Range(0, n).ToArray();
+        Random.Shared.Shuffle(order);
+        var batches = (n + BatchSize - 1) / BatchSize;
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            var xb = new float[BatchSize * 784];
+            var yb = new long[BatchSize];
+            for (var b = t; b < batches; b += threads)
+            {
+                var start = b * BatchSize;
+                var count = Math.Min(BatchSize, n - start);
+                for (var r = 0; r < count; r++)
+                {
+                    var i = order[start + r];
+                    pixels.AsSpan(i * 784, 784).CopyTo(xb.AsSpan(r * 784));
+                    yb[r] = labels[i];
+                }
+            }
+        });
+        return n;
     }, null);
 
     private static (double[] Rates, double[] CpuMilliseconds) Measure(List<Config> configs, int epochs, int n)
