@@ -89,10 +89,143 @@ public static class DefaultCollate
         ArgumentNullException.ThrowIfNull(items);
         if (items.Count == 0)
             throw new ArgumentException("Cannot collate an empty batch.", nameof(items));
+        if (TypedPlan<TItem>.Collate is { } typed)
+            return typed(items, pinMemory);
         var column = new object?[items.Count];
         for (var i = 0; i < column.Length; i++)
             column[i] = items[i];
         return CollateColumn(column, "item", pinMemory);
+    }
+
+    /// <summary>
+    /// A boxing-free plan for the common item shapes, built once per item type: a pair <c>(x, y)</c> or a single leaf
+    /// whose parts are managed rows (<c>T[]</c>, <see cref="ReadOnlyMemory{T}"/>) or numbers. Anything else goes through
+    /// the general, boxed path; both give the same batches and errors.
+    /// </summary>
+    private static class TypedPlan<TItem>
+    {
+        public static readonly Func<IReadOnlyList<TItem>, bool, object>? Collate = Build();
+
+        private static Func<IReadOnlyList<TItem>, bool, object>? Build()
+        {
+            var type = typeof(TItem);
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ValueTuple<,>))
+            {
+                var method = typeof(DefaultCollate).GetMethod(nameof(CollatePair), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+                return method.MakeGenericMethod(type.GetGenericArguments()).CreateDelegate<Func<IReadOnlyList<TItem>, bool, object>>();
+            }
+            if (FieldCollator<TItem, TItem>.IsTyped)
+                return static (items, pin) => FieldCollator<TItem, TItem>.Collate(items, static x => x, "item", pin);
+            return null;
+        }
+    }
+
+    private static object CollatePair<TA, TB>(IReadOnlyList<(TA, TB)> items, bool pinMemory)
+    {
+        var first = FieldCollator<(TA, TB), TA>.Collate(items, static t => t.Item1, "item[0]", pinMemory);
+        try
+        {
+            return new[] { first, FieldCollator<(TA, TB), TB>.Collate(items, static t => t.Item2, "item[1]", pinMemory) };
+        }
+        catch
+        {
+            BatchTensors.Dispose(first);
+            throw;
+        }
+    }
+
+    private static class FieldCollator<TItem, TField>
+    {
+        public static readonly Func<IReadOnlyList<TItem>, Func<TItem, TField>, string, bool, object> Collate = Build(out IsTyped);
+        public static readonly bool IsTyped;
+
+        private static Func<IReadOnlyList<TItem>, Func<TItem, TField>, string, bool, object> Build(out bool typed)
+        {
+            var field = typeof(TField);
+            string? method = null;
+            Type? element = null;
+            if (field.IsGenericType && field.GetGenericTypeDefinition() == typeof(ReadOnlyMemory<>))
+                (method, element) = (nameof(MemoryRows), field.GetGenericArguments()[0]);
+            else if (field.IsArray && field.GetArrayRank() == 1)
+                (method, element) = (nameof(ArrayRows), field.GetElementType());
+            else if (field == typeof(int))
+                (method, element) = (nameof(IntScalarField), null);
+            else if (ScalarTypeOf(field) is not null)
+                (method, element) = (nameof(ScalarField), field);
+            typed = method is not null && (element is null || ScalarTypeOf(element) is not null);
+            if (!typed)
+            {
+                return static (items, get, path, pin) =>
+                {
+                    var column = new object?[items.Count];
+                    for (var i = 0; i < column.Length; i++)
+                        column[i] = get(items[i]);
+                    return CollateColumn(column, path, pin);
+                };
+            }
+            var generic = typeof(DefaultCollate).GetMethod(method!, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+            var closed = element is null ? generic.MakeGenericMethod(typeof(TItem)) : generic.MakeGenericMethod(typeof(TItem), element);
+            return closed.CreateDelegate<Func<IReadOnlyList<TItem>, Func<TItem, TField>, string, bool, object>>();
+        }
+    }
+
+    private static object MemoryRows<TItem, T>(IReadOnlyList<TItem> items, Func<TItem, ReadOnlyMemory<T>> get, string path, bool pinMemory)
+        where T : unmanaged
+    {
+        var length = get(items[0]).Length;
+        var batch = Allocate<T>([items.Count, length], pinMemory, out var buffer);
+        var rows = buffer.AsSpan2D(items.Count, length);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var row = get(items[i]);
+            if (row.Length != length)
+            {
+                batch.Dispose();
+                throw RowMismatch(path, i, typeof(ReadOnlyMemory<T>), row.Length, length);
+            }
+            row.Span.CopyTo(rows.GetRowSpan(i));
+        }
+        return batch;
+    }
+
+    private static object ArrayRows<TItem, T>(IReadOnlyList<TItem> items, Func<TItem, T[]> get, string path, bool pinMemory)
+        where T : unmanaged
+    {
+        var length = (get(items[0]) ?? throw new ArgumentException($"Cannot collate {path}: item 0 is null.")).Length;
+        var batch = Allocate<T>([items.Count, length], pinMemory, out var buffer);
+        var rows = buffer.AsSpan2D(items.Count, length);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var row = get(items[i]);
+            if (row is null || row.Length != length)
+            {
+                batch.Dispose();
+                throw row is null ? new ArgumentException($"Cannot collate {path}: item {i} is null.") : RowMismatch(path, i, typeof(T[]), row.Length, length);
+            }
+            row.AsSpan().CopyTo(rows.GetRowSpan(i));
+        }
+        return batch;
+    }
+
+    private static ArgumentException RowMismatch(string path, int item, Type type, int length, int firstLength) =>
+        new($"Cannot collate {path}: item {item} is a {type.Name} of shape [{length}] but item 0 is a {type.Name} of shape [{firstLength}]; " +
+            "stacking needs equal shapes and element types.");
+
+    private static object ScalarField<TItem, T>(IReadOnlyList<TItem> items, Func<TItem, T> get, string path, bool pinMemory)
+        where T : unmanaged
+    {
+        var batch = Allocate<T>([items.Count], pinMemory, out var values);
+        for (var i = 0; i < items.Count; i++)
+            values[i] = get(items[i]);
+        return batch;
+    }
+
+    private static object IntScalarField<TItem>(IReadOnlyList<TItem> items, Func<TItem, int> get, string path, bool pinMemory)
+    {
+        var batch = Allocate<long>([items.Count], pinMemory, out var values);
+        for (var i = 0; i < items.Count; i++)
+            values[i] = get(items[i]);
+        return batch;
     }
 
     private static TBatch ToBatch<TBatch>(object batch)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using CommunityToolkit.HighPerformance;
 using GenNet.Data;
 using Xunit;
@@ -126,6 +127,25 @@ public sealed class CollateTests
         Assert.Contains("item[0]", error.Message);
         Assert.Contains("[3, 2]", error.Message);
         Assert.Contains("[2, 3]", error.Message);
+    }
+
+    [Fact]
+    public void TypedAndBoxedPathsGiveTheSameBatchesAndErrors()
+    {
+        using var scope = NewDisposeScope();
+        var pairs = new[] { (new float[] { 1, 2 }, 3), (new float[] { 4, 5 }, 6) };
+        var typed = (object[])DefaultCollate.Collate(pairs); // (float[], int) pairs take the boxing-free plan
+        var boxed = (object[])DefaultCollate.Collate(pairs.Select(p => (object)p).ToArray());
+        Assert.Equal(((Tensor)boxed[0]).data<float>().ToArray(), ((Tensor)typed[0]).data<float>().ToArray());
+        Assert.Equal(((Tensor)boxed[1]).dtype, ((Tensor)typed[1]).dtype);
+        Assert.Equal(new long[] { 3, 6 }, ((Tensor)typed[1]).data<long>().ToArray());
+
+        var ragged = new[] { (new float[3].AsMemory(), 1L), (new float[2].AsMemory(), 2L) };
+        var error = Assert.Throws<ArgumentException>(() => DefaultCollate.Collate(ragged.Select(p => ((ReadOnlyMemory<float>)p.Item1, p.Item2)).ToArray()));
+        Assert.Contains("item[0]", error.Message);
+        Assert.Contains("item 1", error.Message);
+        Assert.Contains("[2]", error.Message);
+        Assert.Contains("[3]", error.Message);
     }
 
     [Fact]
