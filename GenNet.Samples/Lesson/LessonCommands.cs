@@ -10,6 +10,7 @@ internal static class LessonCommands
         var lesson = new Command("lesson", "Walk through fast.ai lesson 14, rebuilt on GenNet.");
         lesson.Subcommands.Add(ModulesLesson.Create());
         lesson.Subcommands.Add(DelegatesLesson.Create());
+        lesson.Subcommands.Add(DataLesson.Create());
         return lesson;
     }
 }

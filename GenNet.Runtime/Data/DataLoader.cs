@@ -1,0 +1,560 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenNet.Data;
+
+/// <summary>Diagnostics shared by all loaders.</summary>
+public static class DataLoader
+{
+    private static int activeWorkerThreads;
+
+    /// <summary>The number of loader worker threads alive in the process (0 once every loader is disposed or finished).</summary>
+    public static int ActiveWorkerThreads => Volatile.Read(ref activeWorkerThreads);
+
+    internal static void WorkerStarted() => Interlocked.Increment(ref activeWorkerThreads);
+
+    internal static void WorkerStopped() => Interlocked.Decrement(ref activeWorkerThreads);
+}
+
+/// <summary>
+/// PyTorch's <c>DataLoader</c> on threads: batches of a dataset in sampler order, loaded ahead by worker threads.
+/// Enumerating it is one epoch; enumerating again is the next.
+/// </summary>
+/// <remarks>
+/// <para><b>Order and determinism.</b> Batches arrive in the order of the batch sampler for any number of workers.
+/// With a <c>seed</c>, the shuffled order of every epoch and <see cref="DataLoaderContext.Random"/> depend only on the seed,
+/// the epoch and the batch index, so 0, 1, 2 or 4 workers give the same batches.</para>
+/// <para><b>Workers.</b> With <c>numWorkers</c> &gt; 0, that many threads load whole batches (fetch + collate) while
+/// you use earlier ones, at most <c>numWorkers × prefetchFactor</c> batches ahead. Threads, not processes: nothing is
+/// pickled, and items are read straight from the dataset object, so its indexer must allow concurrent calls. A failure
+/// surfaces on your thread as a <see cref="DataLoaderException"/> naming the dataset index when that batch is reached.
+/// Breaking out of the loop, disposing the enumerator or the loader, or cancelling stops the workers: threads of a
+/// non-persistent loader have exited when the enumerator's Dispose returns (a thread stuck inside your dataset code gets
+/// up to 10 s and is a background thread; long item loads can watch <see cref="DataLoaderContext.CancellationToken"/>).
+/// With <c>consumerLoads</c>, your thread also loads queued batches while it waits, instead of sleeping.</para>
+/// <para><b>Ownership and dispose scopes.</b> Every batch belongs to you: the loader never disposes a batch it has
+/// handed out (TorchSharp's loader disposes the previous batch on the next step). TorchSharp's dispose scopes are
+/// per thread, so the loader loads each batch inside its own scope on the loading thread (which disposes the per-item
+/// temporaries), detaches the batch's tensors from it, and on your thread hands them over as if they had been created
+/// there at that moment: if a dispose scope is open on your thread, the batch joins it; otherwise dispose it yourself
+/// (or let the finalizer). The idiom is <c>foreach (var (x, y) in loader) { using var scope = NewDisposeScope(); … }</c>
+/// with the batch disposed explicitly, or a scope opened around each step that encloses the <c>MoveNext</c>.
+/// Batches a stopped epoch had loaded but not handed out are disposed by the loader. The loader never disposes the
+/// dataset either (TorchSharp's does by default).</para>
+/// <para><b>Devices.</b> With a CUDA <c>device</c>, batches are copied to it on your thread; with <c>pinMemory</c> the
+/// managed leaves are collated straight into page-locked buffers (other tensors are pinned on the worker) and the copy
+/// is non-blocking. Without CUDA, <c>pinMemory</c> does nothing (as PyTorch, which warns).</para>
+/// </remarks>
+/// <typeparam name="TItem">The dataset's item type.</typeparam>
+/// <typeparam name="TBatch">The batch type the collate function (or the batch-indexed dataset) produces.</typeparam>
+public sealed class DataLoader<TItem, TBatch> : IEnumerable<TBatch>, IDisposable
+{
+    private const int DisposeJoinMilliseconds = 10_000;
+
+    private readonly IDataset<TItem> dataset;
+    private readonly IBatchDataset<TBatch>? batchDataset;
+    private readonly Func<IReadOnlyList<TItem>, TBatch> collate;
+    private readonly bool pinActive;
+    private readonly Device? transferDevice;
+    private readonly Random seeds;
+    private readonly CancellationTokenSource disposed = new();
+    private readonly List<WorkerPool> pools = new();
+    private WorkerPool? persistentPool;
+    private int epoch;
+
+    /// <summary>Creates a loader; the parameters and their exclusions are PyTorch's.</summary>
+    /// <param name="dataset">The dataset. If it also implements <see cref="IBatchDataset{TBatch}"/> and no
+    /// <paramref name="collate"/> is given, each batch is fetched with one <see cref="IBatchDataset{TBatch}.GetBatch"/> call.</param>
+    /// <param name="batchSize">Items per batch (default 1); <see langword="null"/> turns automatic batching off, so each
+    /// "batch" is one item converted without a batch dimension.</param>
+    /// <param name="shuffle">Draw a new random order every epoch (excludes <paramref name="sampler"/>).</param>
+    /// <param name="sampler">The order of indices (excludes <paramref name="shuffle"/>).</param>
+    /// <param name="batchSampler">Whole batches of indices (excludes batchSize ≠ 1, shuffle, sampler and dropLast).</param>
+    /// <param name="numWorkers">Worker threads; 0 loads on the consumer's thread.</param>
+    /// <param name="collate">Turns a list of items into a batch; default <see cref="DefaultCollate.For{TItem, TBatch}"/>.
+    /// With automatic batching off it receives a list of one item.</param>
+    /// <param name="pinMemory">Put batches in page-locked memory for fast, asynchronous copies to CUDA (needs CUDA).</param>
+    /// <param name="dropLast">Drop the last, incomplete batch.</param>
+    /// <param name="timeout">How long to wait for a batch from the workers before a <see cref="TimeoutException"/>;
+    /// <see langword="null"/> or zero waits forever. No effect without workers (as PyTorch).</param>
+    /// <param name="prefetchFactor">Batches loaded ahead per worker (default 2); only with workers.</param>
+    /// <param name="persistentWorkers">Keep the worker threads between epochs (until disposal); only with workers.</param>
+    /// <param name="device">Copy each batch to this device on the consumer's thread (CUDA), or leave it on the CPU.</param>
+    /// <param name="seed">Seed for shuffling and <see cref="DataLoaderContext.Random"/> (PyTorch's generator).</param>
+    /// <param name="consumerLoads">GenNet only: while the next batch is not ready, the consumer's thread loads queued
+    /// batches itself instead of sleeping (workers + 1 loading threads, fewer thread wake-ups; best when the consumer has
+    /// little else to do). Excludes <paramref name="timeout"/>; only with workers.</param>
+    /// <exception cref="ArgumentException">An option is out of range or conflicts with another.</exception>
+    public DataLoader(
+        IDataset<TItem> dataset,
+        int? batchSize = 1,
+        bool shuffle = false,
+        ISampler? sampler = null,
+        IBatchSampler? batchSampler = null,
+        int numWorkers = 0,
+        Func<IReadOnlyList<TItem>, TBatch>? collate = null,
+        bool pinMemory = false,
+        bool dropLast = false,
+        TimeSpan? timeout = null,
+        int? prefetchFactor = null,
+        bool persistentWorkers = false,
+        Device? device = null,
+        int? seed = null,
+        bool consumerLoads = false)
+    {
+        this.dataset = dataset ?? throw new ArgumentNullException(nameof(dataset));
+        if (numWorkers < 0)
+            throw new ArgumentOutOfRangeException(nameof(numWorkers), numWorkers, "numWorkers must be 0 (load on the consumer's thread) or more.");
+        if (timeout is { } t && t < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "timeout must be zero (wait forever) or positive.");
+        if (prefetchFactor is not null && numWorkers == 0)
+            throw new ArgumentException("prefetchFactor only applies with workers: leave it null when numWorkers is 0.", nameof(prefetchFactor));
+        if (prefetchFactor is < 1)
+            throw new ArgumentOutOfRangeException(nameof(prefetchFactor), prefetchFactor, "prefetchFactor must be at least 1.");
+        if (persistentWorkers && numWorkers == 0)
+            throw new ArgumentException("persistentWorkers needs numWorkers > 0.", nameof(persistentWorkers));
+        if (consumerLoads && numWorkers == 0)
+            throw new ArgumentException("consumerLoads needs numWorkers > 0 (without workers the consumer loads everything).", nameof(consumerLoads));
+        if (consumerLoads && timeout is { } limit && limit > TimeSpan.Zero)
+            throw new ArgumentException("consumerLoads and timeout are mutually exclusive: a batch the consumer loads cannot time out.", nameof(consumerLoads));
+        if (sampler is not null && shuffle)
+            throw new ArgumentException("sampler and shuffle are mutually exclusive: the sampler decides the order.", nameof(shuffle));
+        if (batchSampler is not null && (batchSize != 1 || shuffle || sampler is not null || dropLast))
+            throw new ArgumentException(
+                "batchSampler is mutually exclusive with batchSize (other than 1), shuffle, sampler and dropLast: it decides all of them.",
+                nameof(batchSampler));
+        if (batchSize is null && dropLast)
+            throw new ArgumentException("batchSize null (no automatic batching) is mutually exclusive with dropLast.", nameof(dropLast));
+        if (batchSize is <= 0)
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be positive, or null to turn automatic batching off.");
+        if (device is { type: DeviceType.CUDA } && !cuda.is_available())
+            throw new ArgumentException($"device {device} was requested but CUDA is not available on this machine.", nameof(device));
+
+        seeds = new Random(seed ?? Random.Shared.Next());
+        pinActive = pinMemory && cuda.is_available();
+        transferDevice = device is { type: not DeviceType.CPU } ? device : null;
+        if ((pinActive || transferDevice is not null) && !BatchTensors.CanMap(typeof(TBatch)))
+            throw new ArgumentException(
+                $"Batches of type {typeof(TBatch)} cannot be pinned or moved to {device}; use a supported batch type (see BatchTensors.Map) or move them yourself.",
+                nameof(device));
+
+        var autoBatching = batchSize is not null;
+        Sampler = batchSampler is null ? sampler ?? (shuffle ? new RandomSampler(dataset.Count, seeds.NextInt64()) : new SequentialSampler(dataset.Count)) : null;
+        BatchSampler = batchSampler ?? new BatchSampler(Sampler!, batchSize ?? 1, dropLast);
+        BatchSize = batchSampler is null ? batchSize : null;
+        DropLast = dropLast;
+        NumWorkers = numWorkers;
+        Timeout = timeout is { } w && w > TimeSpan.Zero ? w : null;
+        PrefetchFactor = numWorkers > 0 ? prefetchFactor ?? 2 : null;
+        PersistentWorkers = persistentWorkers;
+        Device = device;
+        PinMemory = pinActive;
+        ConsumerLoads = consumerLoads;
+
+        if (collate is null && autoBatching && dataset is IBatchDataset<TBatch> batched)
+            batchDataset = batched;
+        this.collate = collate ?? (autoBatching
+            ? DefaultCollate.For<TItem, TBatch>(pinActive)
+            : DefaultCollate.ForSingle<TItem, TBatch>());
+    }
+
+    /// <summary>The dataset.</summary>
+    public IDataset<TItem> Dataset => dataset;
+
+    /// <summary>Items per batch; <see langword="null"/> when a batch sampler was given or automatic batching is off.</summary>
+    public int? BatchSize { get; }
+
+    /// <summary>Whether the last, incomplete batch is dropped.</summary>
+    public bool DropLast { get; }
+
+    /// <summary>The index sampler, or <see langword="null"/> when a batch sampler was given.</summary>
+    public ISampler? Sampler { get; }
+
+    /// <summary>The batch sampler that decides every epoch's batches.</summary>
+    public IBatchSampler BatchSampler { get; }
+
+    /// <summary>The number of worker threads (0: load on the consumer's thread).</summary>
+    public int NumWorkers { get; }
+
+    /// <summary>Batches loaded ahead per worker; <see langword="null"/> without workers.</summary>
+    public int? PrefetchFactor { get; }
+
+    /// <summary>Whether worker threads live across epochs.</summary>
+    public bool PersistentWorkers { get; }
+
+    /// <summary>Whether batches are put in pinned memory (requested and CUDA available).</summary>
+    public bool PinMemory { get; }
+
+    /// <summary>Whether the consumer's thread loads queued batches while it waits.</summary>
+    public bool ConsumerLoads { get; }
+
+    /// <summary>The wait limit per batch, or <see langword="null"/> for none.</summary>
+    public TimeSpan? Timeout { get; }
+
+    /// <summary>The device batches are moved to, if any.</summary>
+    public Device? Device { get; }
+
+    /// <summary>The number of batches per epoch (PyTorch's <c>len(dl)</c>).</summary>
+    public int Count => BatchSampler.Count;
+
+    /// <summary>One epoch of batches.</summary>
+    public IEnumerator<TBatch> GetEnumerator() => Iterate(CancellationToken.None).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>One epoch of batches that stops, with an <see cref="OperationCanceledException"/>, when
+    /// <paramref name="cancellationToken"/> is cancelled (also while waiting for a worker).</summary>
+    public IEnumerable<TBatch> Iterate(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(disposed.IsCancellationRequested, this);
+        return NumWorkers == 0 ? Sequential(cancellationToken) : Parallel(cancellationToken);
+    }
+
+    /// <summary>Stops and joins the worker threads; batches already handed out stay valid.</summary>
+    public void Dispose()
+    {
+        if (disposed.IsCancellationRequested)
+            return;
+        disposed.Cancel();
+        WorkerPool[] running;
+        lock (pools)
+            running = pools.ToArray();
+        foreach (var pool in running)
+            pool.Dispose();
+    }
+
+    private (int Epoch, long Seed) NextEpoch()
+    {
+        lock (seeds)
+            return (epoch++, seeds.NextInt64());
+    }
+
+    private IEnumerable<TBatch> Sequential(CancellationToken cancellationToken)
+    {
+        var (epochNumber, epochSeed) = NextEpoch();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposed.Token);
+        var batchIndex = 0;
+        foreach (var indices in BatchSampler)
+        {
+            ThrowIfStopped(linked.Token, cancellationToken);
+            var context = new DataLoaderContext(-1, 0, epochNumber, batchIndex, RandomSampler.SeedFor(epochSeed, batchIndex), linked.Token);
+            batchIndex++;
+            yield return Deliver(Load(indices, context));
+        }
+    }
+
+    private IEnumerable<TBatch> Parallel(CancellationToken cancellationToken)
+    {
+        var (epochNumber, epochSeed) = NextEpoch();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposed.Token);
+        var pool = PersistentWorkers ? persistentPool ??= StartPool() : StartPool();
+        var inFlight = new Queue<Slot>();
+        var maxInFlight = NumWorkers * PrefetchFactor!.Value;
+        using var batches = BatchSampler.GetEnumerator();
+        var next = 0;
+        try
+        {
+            while (true)
+            {
+                // Refill in bursts (below half the window) so a worker that caught up wakes once per burst, not per batch.
+                var refill = inFlight.Count <= maxInFlight / 2;
+                while (refill && inFlight.Count < maxInFlight && batches.MoveNext())
+                {
+                    var slot = new Slot(batches.Current, epochNumber, next, RandomSampler.SeedFor(epochSeed, next));
+                    next++;
+                    inFlight.Enqueue(slot);
+                    pool.Enqueue(slot);
+                }
+                if (inFlight.Count == 0)
+                    yield break;
+                var head = inFlight.Peek();
+                if (ConsumerLoads && !head.Done.IsSet && pool.TryTake() is { } job)
+                {
+                    // Rather than sleep until the head is ready, load a queued batch here, then refill and look again:
+                    // batches stay in order, and the consumer's idle thread adds throughput without a wake-up per batch.
+                    linked.Token.ThrowIfCancellationRequested();
+                    job.Run(this, -1, linked.Token);
+                    continue;
+                }
+                try
+                {
+                    if (!head.Done.Wait(Timeout ?? System.Threading.Timeout.InfiniteTimeSpan, linked.Token))
+                        throw new TimeoutException(
+                            $"DataLoader timed out after {Timeout!.Value.TotalSeconds:0.###} s waiting for batch {head.BatchIndex} " +
+                            $"(dataset indices {Preview(head.Indices)}) from its {NumWorkers} worker(s).");
+                }
+                catch (OperationCanceledException)
+                {
+                    ThrowIfStopped(linked.Token, cancellationToken);
+                    throw;
+                }
+                inFlight.Dequeue();
+                if (head.Error is { } error)
+                    throw error;
+                var batch = head.Result!;
+                head.Result = default;
+                yield return Deliver(batch);
+            }
+        }
+        finally
+        {
+            foreach (var slot in inFlight)
+                slot.Abandon();
+            if (!PersistentWorkers)
+                pool.Dispose();
+        }
+    }
+
+    private void ThrowIfStopped(CancellationToken linked, CancellationToken caller)
+    {
+        caller.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(disposed.IsCancellationRequested, this);
+        linked.ThrowIfCancellationRequested();
+    }
+
+    private WorkerPool StartPool()
+    {
+        var pool = new WorkerPool(this);
+        lock (pools)
+        {
+            if (disposed.IsCancellationRequested)
+            {
+                pool.Dispose();
+                throw new ObjectDisposedException(GetType().FullName);
+            }
+            pools.Add(pool);
+        }
+        return pool;
+    }
+
+    private TBatch Load(int[] indices, DataLoaderContext context)
+    {
+        var previous = DataLoaderContext.Enter(context);
+        // Scopes are per thread: everything the dataset and collate create here is disposed with this scope, except the
+        // batch's own tensors, which are detached and handed to the consumer.
+        using var scope = NewDisposeScope();
+        try
+        {
+            TBatch batch;
+            if (batchDataset is not null)
+            {
+                try
+                {
+                    batch = batchDataset.GetBatch(indices);
+                }
+                catch (Exception e)
+                {
+                    throw Failure($"failed to load batch {context.BatchIndex} (dataset indices {Preview(indices)})", context, null, e);
+                }
+            }
+            else
+            {
+                var items = new TItem[indices.Length];
+                for (var i = 0; i < items.Length; i++)
+                {
+                    try
+                    {
+                        items[i] = dataset[indices[i]];
+                    }
+                    catch (Exception e)
+                    {
+                        throw Failure($"failed to load dataset index {indices[i]} (batch {context.BatchIndex})", context, indices[i], e);
+                    }
+                }
+                try
+                {
+                    batch = collate(items);
+                }
+                catch (Exception e)
+                {
+                    throw Failure($"failed to collate batch {context.BatchIndex} (dataset indices {Preview(indices)})", context, null, e);
+                }
+            }
+            if (pinActive)
+                batch = BatchTensors.Map(batch, t => t.is_pinned() ? t : t.pin_memory());
+            BatchTensors.ForEach(batch, t => scope.Detach(t));
+            return batch;
+        }
+        finally
+        {
+            DataLoaderContext.Exit(previous);
+        }
+    }
+
+    private static DataLoaderException Failure(string what, DataLoaderContext context, int? index, Exception inner)
+    {
+        var who = context.WorkerId < 0 ? "DataLoader" : $"DataLoader worker {context.WorkerId}";
+        return new DataLoaderException($"{who} {what}: {inner.Message}", context.BatchIndex, index, context.WorkerId, inner);
+    }
+
+    private TBatch Deliver(TBatch batch)
+    {
+        if (transferDevice is not null)
+        {
+            // Tensors created here join the consumer's current scope by themselves.
+            return BatchTensors.Map(batch, t =>
+            {
+                var moved = t.to(transferDevice, non_blocking: pinActive);
+                if (!ReferenceEquals(moved, t))
+                    t.Dispose();
+                return moved;
+            });
+        }
+        // Attach then move out of a throw-away scope: the tensors land in the consumer's current scope if there is one,
+        // and stay unowned otherwise, exactly like tensors created on this thread.
+        using var probe = NewDisposeScope();
+        BatchTensors.ForEach(batch, t =>
+        {
+            probe.Attach(t);
+            probe.MoveToOuter(t);
+        });
+        return batch;
+    }
+
+    private static string Preview(int[] indices) =>
+        indices.Length <= 8 ? "[" + string.Join(", ", indices) + "]" : "[" + string.Join(", ", indices.Take(8)) + $", … {indices.Length} in all]";
+
+    private sealed class Slot(int[] indices, int epoch, int batchIndex, int seed)
+    {
+        private const int Pending = 0, Finished = 1, Abandoned = 2;
+        private int state;
+
+        public int[] Indices { get; } = indices;
+        public int Epoch { get; } = epoch;
+        public int BatchIndex { get; } = batchIndex;
+        public int Seed { get; } = seed;
+        // Little spinning: on a busy machine a spinning consumer takes the core a worker needs.
+        public ManualResetEventSlim Done { get; } = new(false, spinCount: 1);
+        public TBatch? Result { get; set; }
+        public Exception? Error { get; private set; }
+        public bool IsAbandoned => Volatile.Read(ref state) == Abandoned;
+
+        public void Run(DataLoader<TItem, TBatch> loader, int workerId, CancellationToken token)
+        {
+            if (IsAbandoned)
+                return;
+            var context = new DataLoaderContext(workerId, loader.NumWorkers, Epoch, BatchIndex, Seed, token);
+            try
+            {
+                Complete(loader.Load(Indices, context), null);
+            }
+            catch (Exception e)
+            {
+                Complete(default, e);
+            }
+        }
+
+        public void Complete(TBatch? result, Exception? error)
+        {
+            lock (this)
+            {
+                if (state == Abandoned)
+                {
+                    BatchTensors.Dispose(result);
+                    return;
+                }
+                Result = result;
+                Error = error;
+                state = Finished;
+            }
+            Done.Set();
+        }
+
+        public void Abandon()
+        {
+            lock (this)
+            {
+                if (state == Finished)
+                    BatchTensors.Dispose(Result);
+                Result = default;
+                state = Abandoned;
+            }
+        }
+    }
+
+    private sealed class WorkerPool : IDisposable
+    {
+        private readonly DataLoader<TItem, TBatch> loader;
+        private readonly Queue<Slot> queue = new();
+        private readonly Thread[] threads;
+        private readonly CancellationTokenSource stop = new();
+        private bool stopping;
+
+        public WorkerPool(DataLoader<TItem, TBatch> loader)
+        {
+            this.loader = loader;
+            threads = new Thread[loader.NumWorkers];
+            for (var id = 0; id < threads.Length; id++)
+            {
+                var workerId = id;
+                threads[id] = new Thread(() => Run(workerId)) { IsBackground = true, Name = $"GenNet DataLoader worker {id}" };
+                DataLoader.WorkerStarted();
+                threads[id].Start();
+            }
+        }
+
+        public Slot? TryTake()
+        {
+            lock (queue)
+                return queue.Count > 0 && !stopping ? queue.Dequeue() : null;
+        }
+
+        public void Enqueue(Slot slot)
+        {
+            lock (queue)
+            {
+                queue.Enqueue(slot);
+                Monitor.Pulse(queue);
+            }
+        }
+
+        private void Run(int workerId)
+        {
+            try
+            {
+                while (true)
+                {
+                    Slot slot;
+                    lock (queue)
+                    {
+                        while (queue.Count == 0 && !stopping)
+                            Monitor.Wait(queue);
+                        if (stopping)
+                            return;
+                        slot = queue.Dequeue();
+                    }
+                    slot.Run(loader, workerId, stop.Token);
+                }
+            }
+            finally
+            {
+                DataLoader.WorkerStopped();
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (queue)
+            {
+                if (stopping)
+                    return;
+                stopping = true;
+                queue.Clear();
+                Monitor.PulseAll(queue);
+            }
+            stop.Cancel();
+            foreach (var thread in threads)
+            {
+                if (thread != Thread.CurrentThread)
+                    thread.Join(DisposeJoinMilliseconds);
+            }
+            lock (loader.pools)
+                loader.pools.Remove(this);
+        }
+    }
+}

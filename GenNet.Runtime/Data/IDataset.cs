@@ -1,0 +1,119 @@
+using System;
+using System.Collections.Generic;
+
+namespace GenNet.Data;
+
+/// <summary>
+/// A map-style dataset: a fixed number of items addressed by index, like PyTorch's <c>Dataset</c>
+/// (<c>__len__</c> + <c>__getitem__</c>).
+/// </summary>
+/// <remarks>
+/// A <see cref="DataLoader{TItem, TBatch}"/> with workers calls the indexer from several threads at once, so an
+/// implementation must be safe for concurrent reads. Items may be managed values (arrays, <see cref="ReadOnlyMemory{T}"/>,
+/// numbers, tuples, dictionaries): the default collate then writes a whole batch into one tensor without creating a native
+/// tensor per item, which is the fast path.
+/// </remarks>
+/// <typeparam name="T">The item type.</typeparam>
+public interface IDataset<out T>
+{
+    /// <summary>The number of items.</summary>
+    int Count { get; }
+
+    /// <summary>The item at <paramref name="index"/> (0 ≤ index &lt; <see cref="Count"/>).</summary>
+    T this[int index] { get; }
+}
+
+/// <summary>
+/// The optional batch-indexed capability (PyTorch's <c>__getitems__</c>, the lesson's <c>ds[list]</c> trick): the dataset
+/// returns a whole, already collated batch for many indices in one operation, e.g. one <c>index_select</c> per tensor.
+/// </summary>
+/// <remarks>
+/// A <see cref="DataLoader{TItem, TBatch}"/> uses it instead of indexing item by item and collating whenever the dataset
+/// implements it for the loader's batch type and no collate function was given.
+/// </remarks>
+/// <typeparam name="TBatch">The batch type.</typeparam>
+public interface IBatchDataset<out TBatch>
+{
+    /// <summary>The number of items.</summary>
+    int Count { get; }
+
+    /// <summary>The batch made of the items at <paramref name="indices"/>, in that order.</summary>
+    TBatch GetBatch(ReadOnlySpan<int> indices);
+}
+
+/// <summary>Factories and combinators for <see cref="IDataset{T}"/>.</summary>
+public static class Dataset
+{
+    /// <summary>A dataset of <paramref name="count"/> items computed on access by <paramref name="getItem"/>.</summary>
+    public static IDataset<T> FromFunc<T>(int count, Func<int, T> getItem) => new FuncDataset<T>(count, getItem);
+
+    /// <summary>A dataset over an in-memory list (not copied).</summary>
+    public static IDataset<T> FromList<T>(IReadOnlyList<T> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        return new FuncDataset<T>(items.Count, i => items[i]);
+    }
+
+    /// <summary>
+    /// A lazy view that applies <paramref name="transform"/> to each item on access (fastai's <c>with_transform</c>
+    /// per item); the transform runs on the loader's worker threads.
+    /// </summary>
+    public static IDataset<TOut> Map<TIn, TOut>(this IDataset<TIn> source, Func<TIn, TOut> transform) =>
+        new MappedDataset<TIn, TOut>(source, transform);
+
+    internal static void CheckIndex(int index, int count, string datasetName)
+    {
+        if ((uint)index >= (uint)count)
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"Index {index} is outside {datasetName} of {count} items.");
+    }
+}
+
+/// <summary>A dataset whose items are computed by a function of the index.</summary>
+/// <typeparam name="T">The item type.</typeparam>
+public sealed class FuncDataset<T> : IDataset<T>
+{
+    private readonly Func<int, T> getItem;
+
+    /// <summary>Creates a dataset of <paramref name="count"/> items given by <paramref name="getItem"/>.</summary>
+    public FuncDataset(int count, Func<int, T> getItem)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        this.getItem = getItem ?? throw new ArgumentNullException(nameof(getItem));
+        Count = count;
+    }
+
+    /// <inheritdoc/>
+    public int Count { get; }
+
+    /// <inheritdoc/>
+    public T this[int index]
+    {
+        get
+        {
+            Dataset.CheckIndex(index, Count, "a FuncDataset");
+            return getItem(index);
+        }
+    }
+}
+
+/// <summary>A lazy per-item transform over another dataset.</summary>
+/// <typeparam name="TIn">The source item type.</typeparam>
+/// <typeparam name="TOut">The transformed item type.</typeparam>
+public sealed class MappedDataset<TIn, TOut> : IDataset<TOut>
+{
+    private readonly IDataset<TIn> source;
+    private readonly Func<TIn, TOut> transform;
+
+    /// <summary>Wraps <paramref name="source"/> so each item is passed through <paramref name="transform"/>.</summary>
+    public MappedDataset(IDataset<TIn> source, Func<TIn, TOut> transform)
+    {
+        this.source = source ?? throw new ArgumentNullException(nameof(source));
+        this.transform = transform ?? throw new ArgumentNullException(nameof(transform));
+    }
+
+    /// <inheritdoc/>
+    public int Count => source.Count;
+
+    /// <inheritdoc/>
+    public TOut this[int index] => transform(source[index]);
+}
