@@ -104,25 +104,20 @@ public abstract class Optimizer : IDisposable
     public void ZeroGrad(bool setToNone = true)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        // In-place operations return new wrappers; the scope frees them even when the caller has no scope.
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         if (_flat is not null)
         {
-            using var noGrad = no_grad();
             _flat.Grad.zero_();
             return;
         }
         foreach (var p in _parameters)
         {
             if (setToNone)
-            {
                 p.grad = null;
-                continue;
-            }
-            using var grad = p.grad;
-            if (grad is not null)
-            {
-                using var noGrad = no_grad();
-                grad.zero_();
-            }
+            else
+                p.grad?.zero_();
         }
     }
 

@@ -29,22 +29,41 @@ public abstract class Metric : IDisposable
     public void Accumulate(Tensor preds, Tensor targets, Tensor loss)
     {
         using var noGrad = no_grad();
-        var batchSum = BatchSum(preds, targets, loss);
-        if (_sum is null)
-            _sum = zeros(1, dtype: ScalarType.Float64, device: batchSum.device).DetachFromDisposeScope();
-        _sum.add_(batchSum);
-        _count += targets.shape[0];
+        _sum ??= zeros(1, dtype: ScalarType.Float64, device: loss.device).DetachFromDisposeScope();
+        var n = targets.shape[0];
+        AddBatch(_sum, preds, targets, loss, n);
+        _count += n;
     }
+
+    /// <summary>Adds the batch's contribution to the running sum; override to do it in fewer operations.</summary>
+    /// <param name="sum">The running sum (float64, on the training device).</param>
+    /// <param name="preds">Model outputs.</param>
+    /// <param name="targets">Targets.</param>
+    /// <param name="loss">The batch's mean loss.</param>
+    /// <param name="batchSize">The number of samples in the batch.</param>
+    protected virtual void AddBatch(Tensor sum, Tensor preds, Tensor targets, Tensor loss, long batchSize) =>
+        sum.add_(BatchSum(preds, targets, loss));
 
     /// <summary>The number of samples accumulated.</summary>
     public long Count => _count;
 
     /// <summary>The mean over all samples accumulated since <see cref="Reset"/>; NaN when there were none.</summary>
-    public double Value => _count == 0 || _sum is null ? double.NaN : _sum.item<double>() / _count;
+    public double Value
+    {
+        get
+        {
+            if (_count == 0 || _sum is null)
+                return double.NaN;
+            using var scope = NewDisposeScope();
+            return _sum.item<double>() / _count;
+        }
+    }
 
     /// <summary>Starts a new phase.</summary>
     public void Reset()
     {
+        // In-place operations return a new wrapper; the scope frees it (this runs outside the per-batch scopes).
+        using var scope = NewDisposeScope();
         _sum?.zero_();
         _count = 0;
     }
@@ -66,6 +85,11 @@ public sealed class LossMetric : Metric
 
     /// <inheritdoc />
     protected override Tensor BatchSum(Tensor preds, Tensor targets, Tensor loss) => loss * targets.shape[0];
+
+    // One in-place operation per batch: this runs on every training batch.
+    /// <inheritdoc />
+    protected override void AddBatch(Tensor sum, Tensor preds, Tensor targets, Tensor loss, long batchSize) =>
+        sum.add_(loss, alpha: batchSize);
 }
 
 /// <summary>The fraction of samples whose arg-max prediction equals the class-index target (the lesson's <c>accuracy</c>).</summary>

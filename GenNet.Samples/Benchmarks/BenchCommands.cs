@@ -8,6 +8,7 @@ internal static class BenchCommands
     public static Command Create()
     {
         var bench = new Command("bench", "Run a benchmark; each prints a table and a one-line summary as its last line.");
+        bench.Subcommands.Add(TrainBench.Create());
         return bench;
     }
 }
