@@ -8,6 +8,7 @@ internal static class LessonCommands
     public static Command Create()
     {
         var lesson = new Command("lesson", "Walk through fast.ai lesson 14, rebuilt on GenNet.");
+        lesson.Subcommands.Add(CallbacksLesson.Create());
         return lesson;
     }
 }
