@@ -13,8 +13,12 @@ namespace GenNet.Training;
 public sealed class JsonLinesLogger : Callback, IDisposable
 {
     private StreamWriter? _writer;
+    private bool _started;
 
-    /// <summary>Logs to <paramref name="path"/>; the file is created (or truncated) when fitting starts.</summary>
+    /// <summary>
+    /// Logs to <paramref name="path"/>; the file is created (or truncated) when the first fit starts, and later fits
+    /// of the same learner append to it.
+    /// </summary>
     /// <param name="path">The file to write.</param>
     public JsonLinesLogger(string path)
     {
@@ -35,7 +39,8 @@ public sealed class JsonLinesLogger : Callback, IDisposable
         if (!string.IsNullOrEmpty(folder))
             Directory.CreateDirectory(folder);
         _writer?.Dispose();
-        _writer = new StreamWriter(Path, append: false, new UTF8Encoding(false)) { AutoFlush = true };
+        _writer = new StreamWriter(Path, append: _started, new UTF8Encoding(false)) { AutoFlush = true };
+        _started = true;
     }
 
     /// <inheritdoc />

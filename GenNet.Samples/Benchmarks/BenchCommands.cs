@@ -9,6 +9,7 @@ internal static class BenchCommands
     {
         var bench = new Command("bench", "Run a benchmark; each prints a table and a one-line summary as its last line.");
         bench.Subcommands.Add(TrainBench.Create());
+        bench.Subcommands.Add(OptimBench.Create());
         return bench;
     }
 }

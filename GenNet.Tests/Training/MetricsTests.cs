@@ -110,6 +110,8 @@ public sealed class MetricsTests
                 Assert.Equal(learner.History[i].ValidAccuracy, json.RootElement.GetProperty("valid_accuracy").GetDouble());
                 Assert.Equal(learner.History[i].TrainLoss, json.RootElement.GetProperty("train_loss").GetDouble());
             }
+            learner.Fit(1); // a second fit of the same learner appends
+            Assert.Equal(4, File.ReadAllLines(path).Length);
         }
         finally
         {
