@@ -32,7 +32,10 @@ public abstract class Optimizer : IDisposable
     /// Lay every parameter and gradient out in one contiguous buffer, so that a step and a zero-grad are one operation
     /// per state tensor instead of one per parameter. The parameters keep their identity (they become views of the
     /// buffer); gradients must then be cleared with <see cref="ZeroGrad"/>, not replaced. All parameters must share a
-    /// dtype and a device.
+    /// dtype and a device. Measured with <c>bench optim</c> (2 cores): it pays for optimizers with state (Adam: 0.64×
+    /// the per-parameter time on an 80-tensor model, 0.93× on the lesson's 4-tensor MLP; SGD with momentum: 0.85× on 80
+    /// tensors) and costs a little for plain SGD (1.06–1.08×, gradients must be zeroed instead of dropped), so it is off
+    /// by default.
     /// </param>
     /// <exception cref="ArgumentException">No parameters, a parameter that does not require gradients, a negative
     /// learning rate, or (flat) parameters of different dtypes or devices.</exception>
@@ -104,6 +107,13 @@ public abstract class Optimizer : IDisposable
     public void ZeroGrad(bool setToNone = true)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (setToNone && _flat is null)
+        {
+            // The per-batch fast path: no tensor is created, so no scope or grad mode is needed.
+            foreach (var p in _parameters)
+                p.grad = null;
+            return;
+        }
         // In-place operations return new wrappers; the scope frees them even when the caller has no scope.
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -113,12 +123,7 @@ public abstract class Optimizer : IDisposable
             return;
         }
         foreach (var p in _parameters)
-        {
-            if (setToNone)
-                p.grad = null;
-            else
-                p.grad?.zero_();
-        }
+            p.grad?.zero_();
     }
 
     /// <summary>Applies the update rule to one slot, in place, under <c>no_grad</c> and a dispose scope.</summary>

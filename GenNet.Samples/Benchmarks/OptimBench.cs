@@ -13,16 +13,17 @@ namespace GenNet.Samples.Benchmarks;
 
 /// <summary>
 /// <c>bench optim</c>: does the flat parameter layout pay? Time per training iteration (forward, backward, step,
-/// zero-grad) with torch.optim.SGD, GenNet's Sgd, and GenNet's Sgd with <c>flat: true</c>, on the lesson's MLP
+/// zero-grad) with torch.optim, GenNet's optimizer, and GenNet's optimizer with <c>flat: true</c> (SGD, SGD with
+/// momentum, Adam), on the lesson's MLP
 /// (4 parameter tensors) and on a deep narrow MLP (80 tensors), interleaved, medians.
 /// </summary>
 internal static class OptimBench
 {
     public static Command Create()
     {
-        var rounds = new Option<int>("--rounds") { Description = "Interleaved rounds (median reported); many short rounds ride out the machine's slow phases.", DefaultValueFactory = _ => 31 };
+        var rounds = new Option<int>("--rounds") { Description = "Interleaved rounds (median reported); many short rounds ride out the machine's slow phases.", DefaultValueFactory = _ => 21 };
         var iterations = new Option<int>("--iterations") { Description = "Training iterations per round.", DefaultValueFactory = _ => 60 };
-        var command = new Command("optim", "Per-iteration cost of torch.optim.SGD vs GenNet Sgd vs GenNet Sgd(flat).");
+        var command = new Command("optim", "Per-iteration cost of torch.optim vs GenNet optimizers, per-parameter vs flat layout.");
         command.Options.Add(rounds);
         command.Options.Add(iterations);
         command.SetAction(r => Run(Math.Max(1, r.GetValue(rounds)), Math.Max(10, r.GetValue(iterations))));
@@ -34,7 +35,7 @@ internal static class OptimBench
         Native.TorchNative.EnsureLoaded();
         torch.set_num_threads(2);
         Console.WriteLine($"bench optim: µs per training iteration (batch 50), median of {rounds} interleaved rounds × {iterations} iterations; 2 threads; shared machine, compare ratios");
-        Console.WriteLine($"{"model",-22} {"momentum",8} {"torch.optim",12} {"gennet",9} {"gennet_flat",12} {"flat/gennet",12}");
+        Console.WriteLine($"{"model",-22} {"optimizer",-10} {"torch.optim",12} {"gennet",9} {"gennet_flat",12} {"flat/gennet",12}");
         var c = CultureInfo.InvariantCulture;
         foreach (var (name, make, features) in new (string, Func<Module<Tensor, Tensor>>, int)[]
                  {
@@ -42,7 +43,7 @@ internal static class OptimBench
                      ("deep 40x32 (80)", () => Sequential(Enumerable.Range(0, 40).Select(_ => (Module<Tensor, Tensor>)Sequential(Linear(32, 32), ReLU())).ToArray()), 32),
                  })
         {
-            foreach (var momentum in new[] { 0.0, 0.9 })
+            foreach (var kind in new[] { "sgd", "sgd m=0.9", "adam" })
             {
                 var x = randn(50, features).DetachFromDisposeScope();
                 var y = randint(0, Math.Min(10, features), new long[] { 50 }).DetachFromDisposeScope();
@@ -53,12 +54,16 @@ internal static class OptimBench
                     var model = make();
                     if (v == 0)
                     {
-                        var opt = torch.optim.SGD(model.parameters(), 0.01, momentum: momentum);
+                        torch.optim.Optimizer opt = kind == "adam"
+                            ? torch.optim.Adam(model.parameters(), 1e-3, beta1: 0.9, beta2: 0.999)
+                            : torch.optim.SGD(model.parameters(), 0.01, momentum: kind == "sgd" ? 0 : 0.9);
                         variants[v] = ("torch.optim", model, () => opt.step(), opt.zero_grad);
                     }
                     else
                     {
-                        var opt = new Sgd(model.parameters(), 0.01, momentum: momentum, flat: v == 2);
+                        Optimizer opt = kind == "adam"
+                            ? new Adam(model.parameters(), flat: v == 2)
+                            : new Sgd(model.parameters(), 0.01, momentum: kind == "sgd" ? 0 : 0.9, flat: v == 2);
                         variants[v] = (v == 2 ? "gennet_flat" : "gennet", model, opt.Step, () => opt.ZeroGrad());
                     }
                 }
@@ -69,8 +74,8 @@ internal static class OptimBench
                     for (var v = 0; v < variants.Length; v++)
                         times[v].Add(Iterate(variants[v], x, y, iterations));
                 var medians = times.Select(t => t.OrderBy(s => s).ElementAt(t.Count / 2) * 1e6 / iterations).ToArray();
-                Console.WriteLine(string.Format(c, "{0,-22} {1,8:F1} {2,12:F1} {3,9:F1} {4,12:F1} {5,12:F2}",
-                    name, momentum, medians[0], medians[1], medians[2], medians[2] / medians[1]));
+                Console.WriteLine(string.Format(c, "{0,-22} {1,-10} {2,12:F1} {3,9:F1} {4,12:F1} {5,12:F2}",
+                    name, kind, medians[0], medians[1], medians[2], medians[2] / medians[1]));
                 x.Dispose();
                 y.Dispose();
             }
