@@ -1,34 +1,110 @@
 using System;
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
 using GenNet.Native;
+using GenNet.Optim;
+using GenNet.Samples.Data;
+using GenNet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenNet.Samples;
 
-/// <summary>The program a new user runs first: <c>dotnet run --project GenNet.Samples -c Release</c>.</summary>
+/// <summary>
+/// The program a new user runs first: <c>dotnet run --project GenNet.Samples -c Release</c> trains the lesson's MLP
+/// (784-50-ReLU-10, SGD) on Fashion-MNIST, prints one line per epoch and, last, a <c>final:</c> summary line.
+/// </summary>
 internal static class MainJob
 {
     public static RootCommand CreateCommand()
     {
-        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 42 };
+        var epochs = new Option<int>("--epochs") { Description = "Number of epochs.", DefaultValueFactory = _ => 5 };
+        var lr = new Option<double>("--lr") { Description = "SGD learning rate.", DefaultValueFactory = _ => 0.1 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Training batch size (validation uses twice as much).", DefaultValueFactory = _ => 50 };
+        var device = new Option<string>("--device") { Description = "auto (CUDA when available), cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
+        var seed = new Option<int>("--seed") { Description = "Random seed (weights and shuffling).", DefaultValueFactory = _ => 42 };
+        var data = new Option<string?>("--data") { Description = "Folder with the four Fashion-MNIST IDX .gz files (default: Debian's package, else the repository copy)." };
+        var output = new Option<string?>("--output") { Description = "Folder for metrics.jsonl and model.ckpt (default: none written)." };
         var root = new RootCommand("GenNet samples: the main job (default), benchmarks (bench) and the lesson walk-through (lesson).");
-        root.Options.Add(seed);
-        root.SetAction(result => Run(result.GetValue(seed)));
+        foreach (var option in new Option[] { epochs, lr, batchSize, device, seed, data, output })
+            root.Options.Add(option);
+        root.SetAction(result => Run(new Settings(result.GetValue(epochs), result.GetValue(lr), result.GetValue(batchSize),
+            result.GetValue(device)!, result.GetValue(seed), result.GetValue(data), result.GetValue(output))));
         return root;
     }
 
-    private static int Run(int seed)
+    private sealed record Settings(int Epochs, double Lr, int BatchSize, string Device, int Seed, string? Data, string? Output);
+
+    private static int Run(Settings settings)
     {
         TorchNative.EnsureLoaded();
-        torch.manual_seed(seed);
-        using var scope = NewDisposeScope();
-        var layer = nn.Linear(784, 50);
-        var input = rand(64, 784);
-        var output = layer.call(input);
-        Console.WriteLine($"linear: in_features={layer.in_features} out_features={layer.out_features}");
-        Console.WriteLine($"input: [{string.Join(", ", input.shape)}] output: [{string.Join(", ", output.shape)}]");
-        Console.WriteLine($"checksum: {output.sum().item<float>():F4}");
+        if (settings.Epochs < 1 || settings.BatchSize < 1 || !(settings.Lr > 0))
+        {
+            Console.Error.WriteLine($"error: --epochs and --batch-size must be at least 1 and --lr positive (got {settings.Epochs}, {settings.BatchSize}, {settings.Lr}).");
+            return 2;
+        }
+        Device device;
+        string? folder;
+        try
+        {
+            device = Devices.Parse(settings.Device);
+            folder = FashionMnistSource.Locate(settings.Data);
+        }
+        catch (Exception e) when (e is ArgumentException or DirectoryNotFoundException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        if (folder is null)
+        {
+            Console.Error.WriteLine($"error: {FashionMnistSource.HowToGetTheData}");
+            return 3;
+        }
+
+        FashionMnist data;
+        try
+        {
+            data = FashionMnistSource.Load(folder);
+        }
+        catch (InvalidDataException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 3;
+        }
+        Console.WriteLine($"data: Fashion-MNIST from {folder} (train {data.TrainX.shape[0]}, valid {data.ValidX.shape[0]})");
+
+        torch.manual_seed(settings.Seed);
+        var model = new Mlp();
+        var (trainDl, validDl) = TrainingLoop.GetDls((data.TrainX, data.TrainY), (data.ValidX, data.ValidY), settings.BatchSize, settings.Seed);
+        using var metrics = new MetricsCallback(new AccuracyMetric());
+        var callbacks = new Callback[] { metrics, new ProgressCallback() }.ToList();
+        JsonLinesLogger? log = null;
+        if (settings.Output is not null)
+        {
+            log = new JsonLinesLogger(Path.Combine(settings.Output, "metrics.jsonl"));
+            callbacks.Add(log);
+        }
+        // The learner moves the model to the device first and then builds the optimizer from the moved parameters.
+        var learner = new Learner(model, trainDl, validDl, (preds, y) => nn.functional.cross_entropy(preds, y), ps => new Sgd(ps, settings.Lr), callbacks, device);
+        Console.WriteLine($"model: Mlp(784-50-ReLU-10) on {device}, SGD lr={settings.Lr.ToString(CultureInfo.InvariantCulture)}, batch {settings.BatchSize}, {settings.Epochs} epochs");
+
+        var clock = Stopwatch.StartNew();
+        learner.Fit(settings.Epochs);
+        clock.Stop();
+        log?.Dispose();
+
+        if (settings.Output is not null)
+        {
+            var checkpoint = Path.Combine(settings.Output, "model.ckpt");
+            Checkpoint.Save(checkpoint, model, learner.Optimizer);
+            Console.WriteLine($"saved: {Path.GetFullPath(checkpoint)} and metrics.jsonl");
+        }
+        var last = learner.History[^1];
+        Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "final: epochs={0} valid_loss={1:F4} valid_accuracy={2:F4} seconds={3:F1}",
+            learner.History.Count, last.ValidLoss, last.ValidAccuracy, clock.Elapsed.TotalSeconds));
         return 0;
     }
 }

@@ -10,6 +10,8 @@ internal static class BenchCommands
         var bench = new Command("bench", "Run a benchmark; each prints a table and a one-line summary as its last line.");
         bench.Subcommands.Add(GeneratorBench.Create());
         bench.Subcommands.Add(LoaderBench.Create());
+        bench.Subcommands.Add(TrainBench.Create());
+        bench.Subcommands.Add(OptimBench.Create());
         return bench;
     }
 }

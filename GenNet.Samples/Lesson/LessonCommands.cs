@@ -11,6 +11,7 @@ internal static class LessonCommands
         lesson.Subcommands.Add(ModulesLesson.Create());
         lesson.Subcommands.Add(DelegatesLesson.Create());
         lesson.Subcommands.Add(DataLesson.Create());
+        lesson.Subcommands.Add(CallbacksLesson.Create());
         return lesson;
     }
 }

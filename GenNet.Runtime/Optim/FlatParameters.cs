@@ -1,0 +1,88 @@
+using System;
+using System.Linq;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace GenNet.Optim;
+
+/// <summary>
+/// One contiguous buffer for all parameters and one for all gradients; each parameter and its gradient become views of
+/// them, so element-wise optimizer updates run once over the buffer instead of once per parameter.
+/// </summary>
+internal sealed class FlatParameters : IDisposable
+{
+    private readonly Tensor[] _gradViews;
+    private readonly long[] _offsets;
+
+    public FlatParameters(Parameter[] parameters)
+    {
+        var first = parameters[0];
+        for (var i = 1; i < parameters.Length; i++)
+        {
+            if (parameters[i].dtype != first.dtype || parameters[i].device_type != first.device_type || parameters[i].device_index != first.device_index)
+                throw new ArgumentException(
+                    $"A flat optimizer needs one dtype and device for all parameters: parameter 0 is {first.dtype} on {first.device}, parameter {i} is {parameters[i].dtype} on {parameters[i].device}.",
+                    nameof(parameters));
+        }
+        var total = parameters.Sum(p => p.numel());
+        using var noGrad = no_grad();
+        Data = empty(total, dtype: first.dtype, device: first.device).DetachFromDisposeScope();
+        Grad = zeros(total, dtype: first.dtype, device: first.device).DetachFromDisposeScope();
+        _gradViews = new Tensor[parameters.Length];
+        _offsets = new long[parameters.Length];
+        long offset = 0;
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            var p = parameters[i];
+            var n = p.numel();
+            using (var slice = Data.narrow(0, offset, n))
+            using (var view = slice.view(p.shape))
+            {
+                view.copy_(p);
+                p.set_(view);
+            }
+            using (var gradSlice = Grad.narrow(0, offset, n))
+                _gradViews[i] = gradSlice.view(p.shape).DetachFromDisposeScope();
+            using (var existing = p.grad)
+                if (existing is not null)
+                    _gradViews[i].copy_(existing);
+            p.grad = _gradViews[i];
+            _offsets[i] = offset;
+            offset += n;
+        }
+    }
+
+    /// <summary>All parameters, back to back.</summary>
+    public Tensor Data { get; }
+
+    /// <summary>All gradients, back to back.</summary>
+    public Tensor Grad { get; }
+
+    /// <summary>
+    /// Checks that backward wrote into the flat gradient buffer. <c>Module.zero_grad()</c> sets gradients to null, after
+    /// which autograd allocates fresh ones the flat step would never see; that would silently stop training.
+    /// </summary>
+    public void EnsureGradientsAttached(Parameter[] parameters)
+    {
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            var grad = parameters[i].grad;
+            if (grad is null)
+            {
+                parameters[i].grad = _gradViews[i];
+                continue;
+            }
+            if (i > 0 && grad.storage_offset() != _offsets[i])
+                throw new InvalidOperationException(
+                    $"The gradient of parameter {i} no longer lives in the flat optimizer's buffer (was Module.zero_grad() called? It sets gradients to null). Clear gradients with Optimizer.ZeroGrad() when flat is on.");
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var view in _gradViews)
+            view.Dispose();
+        Data.Dispose();
+        Grad.Dispose();
+    }
+}

@@ -1,0 +1,221 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using GenNet.Optim;
+using GenNet.Samples.Data;
+using GenNet.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenNet.Samples.Benchmarks;
+
+/// <summary>
+/// <c>bench train</c>: one epoch (train 60k + validate 10k, batch 50, 2 threads) of the lesson's MLP with GenNet's
+/// <see cref="Learner"/>, a plain TorchSharp hand loop, and PyTorch's hand loop (reference/train_bench.py), interleaved
+/// round by round; medians after a warm-up epoch.
+/// </summary>
+internal static class TrainBench
+{
+    private const int BatchSize = 50;
+    private const double Lr = 0.1;
+
+    public static Command Create()
+    {
+        var rounds = new Option<int>("--rounds") { Description = "Timed epochs per contender (median reported).", DefaultValueFactory = _ => 5 };
+        var threads = new Option<int>("--threads") { Description = "Intra-op threads for libtorch on both sides.", DefaultValueFactory = _ => 2 };
+        var data = new Option<string?>("--data") { Description = "Fashion-MNIST folder (default: as the main job)." };
+        var python = new Option<string>("--python") { Description = "Python with torch for the reference.", DefaultValueFactory = _ => "/usr/bin/python3" };
+        var command = new Command("train", "Epoch time: GenNet Learner vs a plain TorchSharp loop vs PyTorch.");
+        foreach (var option in new Option[] { rounds, threads, data, python })
+            command.Options.Add(option);
+        command.SetAction(r => Run(Math.Max(1, r.GetValue(rounds)), r.GetValue(threads), r.GetValue(data), r.GetValue(python)!));
+        return command;
+    }
+
+    private static int Run(int rounds, int threads, string? dataOption, string python)
+    {
+        Native.TorchNative.EnsureLoaded();
+        var folder = FashionMnistSource.Locate(dataOption);
+        if (folder is null)
+        {
+            Console.Error.WriteLine($"error: {FashionMnistSource.HowToGetTheData}");
+            return 3;
+        }
+        torch.set_num_threads(threads);
+        var data = FashionMnistSource.Load(folder);
+        var pythonScript = Path.Combine(AppContext.BaseDirectory, "Benchmarks", "reference", "train_bench.py");
+        var pythonUsable = File.Exists(python) && File.Exists(pythonScript) && PythonHasTorch(python);
+        Console.WriteLine($"bench train: Fashion-MNIST from {folder}; MLP 784-50-ReLU-10, SGD lr {Lr}, batch {BatchSize} (valid {2 * BatchSize}), {threads} threads, {rounds} rounds after 1 warm-up epoch");
+        Console.WriteLine("note: the machine is shared; compare the ratios measured in this run, not absolute times across runs.");
+
+        var gennet = new GenNetContender(data, flat: false);
+        var gennetFlat = new GenNetContender(data, flat: true);
+        var handLoop = new HandLoopContender(data);
+        gennet.Epoch();
+        gennetFlat.Epoch();
+        handLoop.Epoch();
+
+        var times = new Dictionary<string, List<double>> { ["gennet"] = new(), ["gennet_flat"] = new(), ["torchsharp"] = new(), ["pytorch"] = new() };
+        string? blas = null;
+        Console.WriteLine($"{"round",5} {"gennet",9} {"gennet_flat",12} {"torchsharp",11} {"pytorch",9}");
+        for (var round = 1; round <= rounds; round++)
+        {
+            times["gennet"].Add(gennet.Epoch());
+            times["torchsharp"].Add(handLoop.Epoch());
+            times["gennet_flat"].Add(gennetFlat.Epoch());
+            double? py = null;
+            if (pythonUsable)
+            {
+                (py, var info) = RunPython(python, pythonScript, folder, threads);
+                blas ??= info;
+                if (py is { } s)
+                    times["pytorch"].Add(s);
+            }
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,5} {1,9:F3} {2,12:F3} {3,11:F3} {4,9}",
+                round, times["gennet"][^1], times["gennet_flat"][^1], times["torchsharp"][^1], py is { } p ? p.ToString("F3", CultureInfo.InvariantCulture) : "na"));
+        }
+
+        var g = Median(times["gennet"]);
+        var gf = Median(times["gennet_flat"]);
+        var t = Median(times["torchsharp"]);
+        double? pt = times["pytorch"].Count > 0 ? Median(times["pytorch"]) : null;
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Format(c, "median epoch s: gennet {0:F3}  gennet_flat {1:F3}  torchsharp {2:F3}  pytorch {3}", g, gf, t, Format(pt)));
+        Console.WriteLine(string.Format(c, "ratios: gennet/torchsharp {0:F2} (goal ≤ 0.90)  gennet/pytorch {1} (goal ≤ 1.00)  gennet_flat/gennet {2:F2}",
+            g / t, pt is { } v ? (g / v).ToString("F2", c) : "na", gf / g));
+        Console.WriteLine(string.Format(c, "valid accuracy after {0} epochs: gennet {1:F4}  torchsharp {2:F4}", rounds + 1, gennet.LastAccuracy, handLoop.LastAccuracy));
+        Console.WriteLine(pythonUsable ? $"pytorch: {blas}" : $"pytorch: na ({python} with torch not found; apt-get install -y python3-torch libopenblas0-openmp)");
+        Console.WriteLine(string.Format(c, "train: gennet_epoch_s={0:F3} torchsharp_epoch_s={1:F3} pytorch_epoch_s={2}", g, t, Format(pt)));
+        return 0;
+    }
+
+    private static string Format(double? seconds) => seconds is { } s ? s.ToString("F3", CultureInfo.InvariantCulture) : "na";
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static bool PythonHasTorch(string python)
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(python, "-c \"import torch\"") { RedirectStandardError = true, RedirectStandardOutput = true })!;
+            process.WaitForExit(60_000);
+            return process.HasExited && process.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
+    // A fresh process per round keeps the rounds interleaved; the script runs its own warm-up epoch first.
+    private static (double? Seconds, string? Info) RunPython(string python, string script, string folder, int threads)
+    {
+        var info = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { script, "--data", folder, "--epochs", "1", "--warmup", "1", "--threads", threads.ToString(CultureInfo.InvariantCulture) })
+            info.ArgumentList.Add(arg);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEnd();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            Console.Error.WriteLine($"pytorch reference failed ({process.ExitCode}): {stderr.Trim()}");
+            return (null, null);
+        }
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var epoch = lines.LastOrDefault(l => l.StartsWith("epoch_s=", StringComparison.Ordinal));
+        var seconds = epoch is null ? (double?)null : double.Parse(epoch.Split(' ')[0]["epoch_s=".Length..], CultureInfo.InvariantCulture);
+        return (seconds, lines.FirstOrDefault(l => l.StartsWith("blas=", StringComparison.Ordinal)));
+    }
+
+    /// <summary>GenNet: <see cref="TrainingLoop.GetDls"/> + <see cref="Learner"/> with loss and accuracy metrics.</summary>
+    private sealed class GenNetContender
+    {
+        private readonly Learner _learner;
+        private readonly MetricsCallback _metrics = new(new AccuracyMetric());
+
+        public GenNetContender(FashionMnist data, bool flat)
+        {
+            torch.manual_seed(42);
+            var (train, valid) = TrainingLoop.GetDls((data.TrainX, data.TrainY), (data.ValidX, data.ValidY), BatchSize, seed: 42);
+            _learner = new Learner(new Mlp(), train, valid, (preds, y) => nn.functional.cross_entropy(preds, y),
+                ps => new Sgd(ps, Lr, flat: flat), new Callback[] { _metrics }, CPU);
+        }
+
+        public double LastAccuracy => _learner.History[^1].ValidAccuracy;
+
+        public double Epoch()
+        {
+            var clock = Stopwatch.StartNew();
+            _learner.Fit(1);
+            return clock.Elapsed.TotalSeconds;
+        }
+    }
+
+    /// <summary>The plain TorchSharp loop a user would write: randperm + index_select, one dispose scope per batch.</summary>
+    private sealed class HandLoopContender
+    {
+        private readonly FashionMnist _data;
+        private readonly Mlp _model;
+        private readonly torch.optim.Optimizer _opt;
+
+        public HandLoopContender(FashionMnist data)
+        {
+            _data = data;
+            torch.manual_seed(42);
+            _model = new Mlp();
+            _opt = torch.optim.SGD(_model.parameters(), Lr);
+        }
+
+        public double LastAccuracy { get; private set; }
+
+        public double Epoch()
+        {
+            var clock = Stopwatch.StartNew();
+            var n = _data.TrainX.shape[0];
+            _model.train();
+            using (var perm = randperm(n))
+            {
+                for (long i = 0; i < n; i += BatchSize)
+                {
+                    using var scope = NewDisposeScope();
+                    var idx = perm.narrow(0, i, Math.Min(BatchSize, n - i));
+                    var xb = _data.TrainX.index_select(0, idx);
+                    var yb = _data.TrainY.index_select(0, idx);
+                    var loss = nn.functional.cross_entropy(_model.call(xb), yb);
+                    loss.backward();
+                    _opt.step();
+                    _opt.zero_grad();
+                }
+            }
+            _model.eval();
+            double totalLoss = 0, totalCorrect = 0;
+            long count = 0;
+            using (no_grad())
+            {
+                var m = _data.ValidX.shape[0];
+                for (long i = 0; i < m; i += 2 * BatchSize)
+                {
+                    using var scope = NewDisposeScope();
+                    var len = Math.Min(2 * BatchSize, m - i);
+                    var xb = _data.ValidX.narrow(0, i, len);
+                    var yb = _data.ValidY.narrow(0, i, len);
+                    var preds = _model.call(xb);
+                    totalLoss += nn.functional.cross_entropy(preds, yb).item<float>() * len;
+                    totalCorrect += preds.argmax(1).eq(yb).sum().item<long>();
+                    count += len;
+                }
+            }
+            LastAccuracy = totalCorrect / count;
+            return clock.Elapsed.TotalSeconds;
+        }
+    }
+}
