@@ -89,7 +89,8 @@ internal static class MainJob
         }
         // The learner moves the model to the device first and then builds the optimizer from the moved parameters.
         var learner = new Learner(model, trainDl, validDl, (preds, y) => nn.functional.cross_entropy(preds, y), ps => new Sgd(ps, settings.Lr), callbacks, device);
-        Console.WriteLine($"model: Mlp(784-50-ReLU-10) on {device}, SGD lr={settings.Lr.ToString(CultureInfo.InvariantCulture)}, batch {settings.BatchSize}, {settings.Epochs} epochs");
+        Console.WriteLine(model); // the [Module]-generated, PyTorch-format repr
+        Console.WriteLine($"model on {device}, SGD lr={settings.Lr.ToString(CultureInfo.InvariantCulture)}, batch {settings.BatchSize}, {settings.Epochs} epochs");
 
         var clock = Stopwatch.StartNew();
         learner.Fit(settings.Epochs);

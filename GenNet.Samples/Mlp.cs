@@ -1,27 +1,28 @@
-using TorchSharp;
+using GenNet;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace GenNet.Samples;
 
 /// <summary>
-/// The lesson's model: 784-50-ReLU-10.
-/// MERGE SEAM: a plain TorchSharp module (fields + RegisterComponents) until the [Module] generator (issue 3) lands;
-/// then it becomes a [Module] partial class and prints a PyTorch-style repr.
+/// The lesson's MLP (784-50-ReLU-10) as a <c>[Module]</c>: two partial properties (assignment registers, like
+/// PyTorch's <c>__setattr__</c>) and a field (registered by the generated <c>RegisterComponents()</c>). Its
+/// <c>ToString()</c> prints PyTorch's repr and its <c>state_dict</c> keys equal the PyTorch model's.
 /// </summary>
-internal sealed class Mlp : Module<Tensor, Tensor>
+[Module]
+internal sealed partial class Mlp : nn.Module<Tensor, Tensor>
 {
-    private readonly TorchSharp.Modules.Linear l1;
-    private readonly TorchSharp.Modules.ReLU relu;
-    private readonly TorchSharp.Modules.Linear l2;
+    public partial Linear L1 { get; set; }
+    public partial ReLU Act { get; set; }
+    private readonly Linear l2;
 
-    public Mlp(int nIn = 784, int nHidden = 50, int nOut = 10) : base(nameof(Mlp))
+    public Mlp(int nIn = 784, int nH = 50, int nOut = 10) : base(nameof(Mlp))
     {
-        l1 = Linear(nIn, nHidden);
-        relu = ReLU();
-        l2 = Linear(nHidden, nOut);
+        L1 = nn.Linear(nIn, nH);
+        Act = nn.ReLU();
+        l2 = nn.Linear(nH, nOut);
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => l2.call(relu.call(l1.call(x)));
+    public override Tensor forward(Tensor x) => l2.call(Act.call(L1.call(x)));
 }

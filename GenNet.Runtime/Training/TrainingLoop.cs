@@ -45,13 +45,15 @@ public static class TrainingLoop
     /// <param name="train">Training inputs and targets (first dimension: samples).</param>
     /// <param name="valid">Validation inputs and targets.</param>
     /// <param name="batchSize">The training batch size.</param>
-    /// <param name="seed">Seeds the shuffling (a new order every epoch, the same sequence every run); null for torch's global generator.</param>
-    public static (IEnumerable<(Tensor x, Tensor y)> Train, IEnumerable<(Tensor x, Tensor y)> Valid) GetDls(
+    /// <param name="seed">Seeds the shuffling (a new order every epoch, the same sequence every run); null for a different order every run.</param>
+    public static (GenNet.Data.DataLoader<(Tensor X, Tensor Y), (Tensor X, Tensor Y)> Train, GenNet.Data.DataLoader<(Tensor X, Tensor Y), (Tensor X, Tensor Y)> Valid) GetDls(
         (Tensor x, Tensor y) train, (Tensor x, Tensor y) valid, int batchSize, long? seed = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        // MERGE SEAM: return the data pipeline's DataLoaders here once issue 5 lands.
-        return (new TensorBatches(train.x, train.y, batchSize, shuffle: true, seed),
-                new TensorBatches(valid.x, valid.y, batchSize * 2, shuffle: false, seed: null));
+        // TensorDataset is batch-indexed: each batch is one gather, with no per-item tensors.
+        var trainDs = new GenNet.Data.TensorDataset(train.x, train.y);
+        var validDs = new GenNet.Data.TensorDataset(valid.x, valid.y);
+        return (new GenNet.Data.DataLoader<(Tensor X, Tensor Y), (Tensor X, Tensor Y)>(trainDs, batchSize, shuffle: true, seed: seed is { } s ? unchecked((int)s) : null),
+                new GenNet.Data.DataLoader<(Tensor X, Tensor Y), (Tensor X, Tensor Y)>(validDs, batchSize * 2));
     }
 }

@@ -1,8 +1,7 @@
 using System;
-using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
-using System.IO.Compression;
+using GenNet.Data.Idx;
 using static TorchSharp.torch;
 
 namespace GenNet.Samples.Data;
@@ -19,8 +18,7 @@ internal sealed record FashionMnist(Tensor TrainX, Tensor TrainY, Tensor ValidX,
 /// Finds and reads Fashion-MNIST's four IDX gzip files. Sources, in order: the <c>--data</c> folder; Debian's
 /// <c>dataset-fashion-mnist</c> package; the copy kept in this repository (GenNet.Samples/Data/fashion-mnist, copied
 /// next to the program at build time).
-/// MERGE SEAM: the IDX reading here is a minimal stand-in; use the data pipeline's IDX reader (GenNet.Runtime/Data/Idx,
-/// issue 5) once merged, and the Hub loader (a later issue) as another source.
+/// Kept behind this small seam so a Hugging Face-style loader (a later issue) can become another source.
 /// </summary>
 internal static class FashionMnistSource
 {
@@ -65,58 +63,30 @@ internal static class FashionMnistSource
     private static bool HasAllFiles(string folder) => Array.TrueForAll(Files, f => File.Exists(Path.Combine(folder, f)));
 
     /// <summary>Reads the four files; tensors are created outside any dispose scope the caller may hold.</summary>
-    /// <exception cref="InvalidDataException">A file's header or length is wrong; the message names the file.</exception>
+    /// <exception cref="InvalidDataException">A file's header, length or content is wrong; the message names the file.</exception>
     public static FashionMnist Load(string folder)
     {
-        var trainX = ReadImages(Path.Combine(folder, Files[0]));
-        var trainY = ReadLabels(Path.Combine(folder, Files[1]), trainX.shape[0]);
-        var validX = ReadImages(Path.Combine(folder, Files[2]));
-        var validY = ReadLabels(Path.Combine(folder, Files[3]), validX.shape[0]);
+        var (trainX, trainY) = Read(Path.Combine(folder, Files[0]), Path.Combine(folder, Files[1]));
+        var (validX, validY) = Read(Path.Combine(folder, Files[2]), Path.Combine(folder, Files[3]));
         return new FashionMnist(trainX, trainY, validX, validY, folder);
     }
 
-    private static Tensor ReadImages(string path)
+    /// <summary>
+    /// IdxReader validates the format (magic, dimensions, lengths, matching counts) before allocating; what is
+    /// checked here is what makes the files Fashion-MNIST: 28×28 images and labels 0–9.
+    /// </summary>
+    private static (Tensor Images, Tensor Labels) Read(string imagesPath, string labelsPath)
     {
-        using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
-        var header = ReadExactly(gzip, 16, path, "header");
-        var magic = BinaryPrimitives.ReadInt32BigEndian(header);
-        var count = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4));
-        var rows = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(8));
-        var cols = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(12));
-        if (magic != 0x0803)
-            throw new InvalidDataException($"'{path}' is not an IDX image file (magic 0x{magic:X8}, expected 0x00000803).");
-        // Validated before allocating: a corrupt header must not ask for gigabytes.
-        if (count is <= 0 or > 1_000_000 || rows != 28 || cols != 28)
-            throw new InvalidDataException($"'{path}' has unexpected dimensions {count}×{rows}×{cols} (expected N×28×28, N ≤ 1,000,000).");
-        var pixels = ReadExactly(gzip, count * rows * cols, path, "pixels");
-        using var bytes = tensor(pixels, new long[] { count, rows * cols });
-        return bytes.to(ScalarType.Float32).div_(255f).DetachFromDisposeScope();
-    }
-
-    private static Tensor ReadLabels(string path, long expectedCount)
-    {
-        using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
-        var header = ReadExactly(gzip, 8, path, "header");
-        var magic = BinaryPrimitives.ReadInt32BigEndian(header);
-        var count = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4));
-        if (magic != 0x0801)
-            throw new InvalidDataException($"'{path}' is not an IDX label file (magic 0x{magic:X8}, expected 0x00000801).");
-        if (count != expectedCount)
-            throw new InvalidDataException($"'{path}' has {count} labels but its image file has {expectedCount} images.");
-        var labels = ReadExactly(gzip, count, path, "labels");
-        var bad = Array.FindIndex(labels, b => b > 9);
+        var (images, labels) = IdxReader.ReadImagesAndLabels(imagesPath, labelsPath);
+        if (images.Dimensions[1] != 28 || images.Dimensions[2] != 28)
+            throw new InvalidDataException($"'{imagesPath}' holds {string.Join("×", images.Dimensions)} images; Fashion-MNIST's are N×28×28.");
+        var bad = Array.FindIndex(labels.Data, b => b > 9);
         if (bad >= 0)
-            throw new InvalidDataException($"'{path}': label {bad} is {labels[bad]}, outside 0–9.");
-        using var bytes = tensor(labels, new long[] { count });
-        return bytes.to(ScalarType.Int64).DetachFromDisposeScope();
-    }
+            throw new InvalidDataException($"'{labelsPath}': label {bad} is {labels.Data[bad]}, outside 0–9.");
 
-    private static byte[] ReadExactly(Stream stream, int length, string path, string what)
-    {
-        var buffer = new byte[length];
-        var read = stream.ReadAtLeast(buffer, length, throwOnEndOfStream: false);
-        if (read != length)
-            throw new InvalidDataException($"'{path}' is truncated: its {what} needs {length} bytes, the file has {read}.");
-        return buffer;
+        using var scope = NewDisposeScope();
+        var x = images.ToTensor().reshape(images.Count, 28 * 28).to(ScalarType.Float32).div_(255f);
+        var y = labels.ToTensor().to(ScalarType.Int64);
+        return (x.DetachFromDisposeScope(), y.DetachFromDisposeScope());
     }
 }

@@ -93,25 +93,6 @@ internal static partial class ModulesLesson
             tensor.Dispose();
     }
 
-    /// <summary>The lesson's MLP: two partial properties (assignment registers) and a field (RegisterComponents).</summary>
-    [Module]
-    internal sealed partial class Mlp : nn.Module<Tensor, Tensor>
-    {
-        public partial Linear L1 { get; set; }
-        public partial ReLU Act { get; set; }
-        private readonly Linear l2;
-
-        public Mlp(int nIn, int nH, int nOut) : base(nameof(Mlp))
-        {
-            L1 = nn.Linear(nIn, nH);
-            Act = nn.ReLU();
-            l2 = nn.Linear(nH, nOut);
-            RegisterComponents();
-        }
-
-        public override Tensor forward(Tensor x) => l2.call(Act.call(L1.call(x)));
-    }
-
     /// <summary>The lesson's <c>Model(layers)</c>: a plain array, each layer added as <c>layer_{i}</c>.</summary>
     [Module]
     internal sealed partial class LayersModel : nn.Module<Tensor, Tensor>

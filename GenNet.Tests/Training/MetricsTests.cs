@@ -48,8 +48,8 @@ public sealed class MetricsTests
         var train = Classes(200, 12);
         var valid = Classes(70, 13);
         var (trainDl, validDl) = TrainingLoop.GetDls(train, valid, batchSize: 16, seed: 1);
-        Assert.Equal(32, validDl.First().x.shape[0]); // validation batches are twice as large
-        Assert.Equal(16, trainDl.First().x.shape[0]);
+        Assert.Equal(32, validDl.First().X.shape[0]); // validation batches are twice as large
+        Assert.Equal(16, trainDl.First().X.shape[0]);
 
         var model = Model(12);
         using var opt = new Sgd(model.parameters(), 0.2);
@@ -77,13 +77,13 @@ public sealed class MetricsTests
         var x = arange(0, 25, dtype: ScalarType.Float32).reshape(25, 1);
         var y = arange(0, 25, dtype: ScalarType.Int64);
         var (train, _) = TrainingLoop.GetDls((x, y), (x, y), batchSize: 4, seed: 5);
-        long[] Epoch() => train.SelectMany(b => b.y.data<long>().ToArray()).ToArray();
+        long[] Epoch() => train.SelectMany(b => b.Y.data<long>().ToArray()).ToArray();
         var first = Epoch();
         var second = Epoch();
         Assert.Equal(Enumerable.Range(0, 25).Select(i => (long)i), first.OrderBy(v => v));
         Assert.Equal(Enumerable.Range(0, 25).Select(i => (long)i), second.OrderBy(v => v));
         Assert.NotEqual(first, second);
-        Assert.Equal(7, ((IReadOnlyCollection<(Tensor, Tensor)>)train).Count);
+        Assert.Equal(7, train.Count);
     }
 
     [Fact]
