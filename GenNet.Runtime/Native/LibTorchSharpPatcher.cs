@@ -22,7 +22,9 @@ public enum NativePreparationKind
 /// <param name="LibraryPath">The file to load: the original, or the patched copy.</param>
 /// <param name="Missing">The versions the system lacks, as <c>file:version</c> (empty when unchanged).</param>
 /// <param name="Problem">For <see cref="NativePreparationKind.Unloadable"/>, why and what to do.</param>
-public sealed record NativePreparation(NativePreparationKind Kind, string LibraryPath, IReadOnlyList<string> Missing, string? Problem);
+/// <param name="NeededLibraries">The library's <c>DT_NEEDED</c> entries, which a patched copy cannot find by <c>$ORIGIN</c>.</param>
+public sealed record NativePreparation(NativePreparationKind Kind, string LibraryPath, IReadOnlyList<string> Missing, string? Problem,
+    IReadOnlyList<string> NeededLibraries);
 
 /// <summary>
 /// Makes TorchSharp's native shim loadable where the system C++ runtime is older than the one it was built with.
@@ -57,7 +59,7 @@ public static class LibTorchSharpPatcher
             .ToList();
         var missingNames = missing.Select(n => $"{n.File}:{n.Version}").ToList();
         if (missing.Count == 0)
-            return new NativePreparation(NativePreparationKind.Unchanged, libraryPath, missingNames, null);
+            return new NativePreparation(NativePreparationKind.Unchanged, libraryPath, missingNames, null, image.NeededLibraries);
 
         foreach (var need in missing)
         {
@@ -68,7 +70,7 @@ public static class LibTorchSharpPatcher
                     $"{Path.GetFileName(libraryPath)} needs {need.Version} from {need.File} for {string.Join(", ", used.Take(5))}" +
                     $"{(used.Count > 5 ? $" and {used.Count - 5} more" : "")}, and this system's {need.File} does not provide it. " +
                     $"Install a newer {need.File} (GCC 13 or later; e.g. Ubuntu 24.04 or Debian 13), or use a TorchSharp build made for this distribution.";
-                return new NativePreparation(NativePreparationKind.Unloadable, libraryPath, missingNames, problem);
+                return new NativePreparation(NativePreparationKind.Unloadable, libraryPath, missingNames, problem, image.NeededLibraries);
             }
         }
 
@@ -87,7 +89,7 @@ public static class LibTorchSharpPatcher
             File.WriteAllBytes(temporary, bytes);
             File.Move(temporary, target, overwrite: true);
         }
-        return new NativePreparation(NativePreparationKind.Patched, target, missingNames, null);
+        return new NativePreparation(NativePreparationKind.Patched, target, missingNames, null, image.NeededLibraries);
     }
 
     private static bool IsSameContent(string path, byte[] expected)

@@ -114,16 +114,19 @@ public static class TorchNative
         string library = Preparation?.LibraryPath ?? shim;
         try
         {
-            string originalFolder = Path.GetDirectoryName(shim)!;
-            foreach (string needed in ElfImage.Load(library).NeededLibraries)
+            if (Preparation?.Kind == NativePreparationKind.Patched)
             {
-                string candidate = Path.Combine(originalFolder, needed);
-                if (File.Exists(candidate))
-                    NativeLibrary.Load(candidate);
+                string originalFolder = Path.GetDirectoryName(shim)!;
+                foreach (string needed in Preparation.NeededLibraries)
+                {
+                    string candidate = Path.Combine(originalFolder, needed);
+                    if (File.Exists(candidate))
+                        NativeLibrary.Load(candidate);
+                }
             }
             _shimHandle = NativeLibrary.Load(library);
         }
-        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException or ElfFormatException)
+        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
         {
             Failure = LoadFailure(library, LoaderError(e.Message), e);
             return;
