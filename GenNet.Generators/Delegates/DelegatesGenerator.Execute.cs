@@ -18,8 +18,7 @@ public sealed partial class DelegatesGenerator
     /// <summary>The symbol work: from the attributed method to a <see cref="WrapperModel"/> and diagnostics.</summary>
     internal static class Execute
     {
-        private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
-            .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+        private static readonly SymbolDisplayFormat TypeFormat = SymbolFormats.FullyQualifiedWithNullability;
 
         private static readonly SymbolDisplayFormat ShortFormat = new(
             typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypes,

@@ -18,8 +18,7 @@ public sealed partial class ModuleGenerator
     /// </summary>
     internal static class Execute
     {
-        private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
-            .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+        private static readonly SymbolDisplayFormat TypeFormat = SymbolFormats.FullyQualifiedWithNullability;
 
         /// <summary>Analyzes the class that carries the attribute.</summary>
         public static ModuleResult Analyze(GeneratorAttributeSyntaxContext context, CancellationToken token)
