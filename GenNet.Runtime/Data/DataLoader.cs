@@ -36,7 +36,9 @@ public static class DataLoader
 /// Breaking out of the loop, disposing the enumerator or the loader, or cancelling stops the workers: threads of a
 /// non-persistent loader have exited when the enumerator's Dispose returns (a thread stuck inside your dataset code gets
 /// up to 10 s and is a background thread; long item loads can watch <see cref="DataLoaderContext.CancellationToken"/>).
-/// With <c>consumerLoads</c>, your thread also loads queued batches while it waits, instead of sleeping.</para>
+/// With <c>consumerLoads</c>, your thread also loads queued batches while it waits, instead of sleeping. Without a
+/// <c>timeout</c>, a consumer that has caught up with the workers sleeps until a few batches are ready, for at most
+/// 1 ms, rather than waking once per batch (each wake-up is a context switch).</para>
 /// <para><b>Ownership and dispose scopes.</b> Every batch belongs to you: the loader never disposes a batch it has
 /// handed out (TorchSharp's loader disposes the previous batch on the next step). TorchSharp's dispose scopes are
 /// per thread, so the loader loads each batch inside its own scope on the loading thread (which disposes the per-item
@@ -55,6 +57,7 @@ public static class DataLoader
 public sealed class DataLoader<TItem, TBatch> : IEnumerable<TBatch>, IDisposable
 {
     private const int DisposeJoinMilliseconds = 10_000;
+    private static readonly TimeSpan LookAheadLimit = TimeSpan.FromMilliseconds(1);
 
     private readonly IDataset<TItem> dataset;
     private readonly IBatchDataset<TBatch>? batchDataset;
@@ -253,47 +256,47 @@ public sealed class DataLoader<TItem, TBatch> : IEnumerable<TBatch>, IDisposable
         var (epochNumber, epochSeed) = NextEpoch();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposed.Token);
         var pool = PersistentWorkers ? persistentPool ??= StartPool() : StartPool();
-        var inFlight = new Queue<Slot>();
         var maxInFlight = NumWorkers * PrefetchFactor!.Value;
-        using var batches = BatchSampler.GetEnumerator();
+        // Batches first .. next-1 are in flight; batch b sits at window[b % maxInFlight].
+        var window = new Slot[maxInFlight];
+        var first = 0;
         var next = 0;
+        // Without a per-batch timeout, a consumer that has caught up sleeps until a few batches are ready (or
+        // LookAheadLimit has passed) instead of waking for each one: every wake-up costs a context switch (tens of µs of
+        // CPU on a busy 2-core VM), which otherwise dominates loading from memory. It never waits for the last batches
+        // handed out, so the workers stay busy while it sleeps.
+        var lookAhead = Timeout is null ? maxInFlight / 4 : 0;
+        using var batches = BatchSampler.GetEnumerator();
         try
         {
             while (true)
             {
+                ThrowIfStopped(linked.Token, cancellationToken);
                 // Refill in bursts (below half the window) so a worker that caught up wakes once per burst, not per batch.
-                var refill = inFlight.Count <= maxInFlight / 2;
-                while (refill && inFlight.Count < maxInFlight && batches.MoveNext())
+                var refill = next - first <= maxInFlight / 2;
+                while (refill && next - first < maxInFlight && batches.MoveNext())
                 {
                     var slot = new Slot(batches.Current, epochNumber, next, RandomSampler.SeedFor(epochSeed, next));
+                    window[next % maxInFlight] = slot;
                     next++;
-                    inFlight.Enqueue(slot);
                     pool.Enqueue(slot);
                 }
-                if (inFlight.Count == 0)
+                if (next == first)
                     yield break;
-                var head = inFlight.Peek();
-                if (ConsumerLoads && !head.Done.IsSet && pool.TryTake() is { } job)
+                var head = window[first % maxInFlight];
+                if (!head.Done.IsSet)
                 {
-                    // Rather than sleep until the head is ready, load a queued batch here, then refill and look again:
-                    // batches stay in order, and the consumer's idle thread adds throughput without a wake-up per batch.
-                    linked.Token.ThrowIfCancellationRequested();
-                    job.Run(this, -1, linked.Token);
-                    continue;
+                    if (ConsumerLoads && pool.TryTake() is { } job)
+                    {
+                        // Rather than sleep until the head is ready, load a queued batch here, then refill and look again:
+                        // batches stay in order, and the consumer's idle thread adds throughput without a wake-up per batch.
+                        job.Run(this, -1, linked.Token);
+                        continue;
+                    }
+                    WaitFor(head, Math.Min(lookAhead, next - first - 1 - NumWorkers), window, first, linked.Token, cancellationToken);
                 }
-                try
-                {
-                    if (!head.Done.Wait(Timeout ?? System.Threading.Timeout.InfiniteTimeSpan, linked.Token))
-                        throw new TimeoutException(
-                            $"DataLoader timed out after {Timeout!.Value.TotalSeconds:0.###} s waiting for batch {head.BatchIndex} " +
-                            $"(dataset indices {Preview(head.Indices)}) from its {NumWorkers} worker(s).");
-                }
-                catch (OperationCanceledException)
-                {
-                    ThrowIfStopped(linked.Token, cancellationToken);
-                    throw;
-                }
-                inFlight.Dequeue();
+                window[first % maxInFlight] = null!;
+                first++;
                 if (head.Error is { } error)
                     throw error;
                 var batch = head.Result!;
@@ -303,10 +306,29 @@ public sealed class DataLoader<TItem, TBatch> : IEnumerable<TBatch>, IDisposable
         }
         finally
         {
-            foreach (var slot in inFlight)
-                slot.Abandon();
+            for (var b = first; b < next; b++)
+                window[b % maxInFlight].Abandon();
             if (!PersistentWorkers)
                 pool.Dispose();
+        }
+    }
+
+    private void WaitFor(Slot head, int ahead, Slot[] window, int first, CancellationToken linked, CancellationToken caller)
+    {
+        try
+        {
+            // Bounded, so a slow batch further on never holds back batches that are ready before it by more than that.
+            if (ahead > 0)
+                window[(first + ahead) % window.Length].Done.Wait(LookAheadLimit, linked);
+            if (!head.Done.Wait(Timeout ?? System.Threading.Timeout.InfiniteTimeSpan, linked))
+                throw new TimeoutException(
+                    $"DataLoader timed out after {Timeout!.Value.TotalSeconds:0.###} s waiting for batch {head.BatchIndex} " +
+                    $"(dataset indices {Preview(head.Indices)}) from its {NumWorkers} worker(s).");
+        }
+        catch (OperationCanceledException)
+        {
+            ThrowIfStopped(linked, caller);
+            throw;
         }
     }
 

@@ -274,6 +274,35 @@ public sealed class DataLoaderTests
     }
 
     [Fact]
+    public void AReadyBatchIsNotHeldBackByALaterBatchThatIsStillLoading()
+    {
+        // Batch 0 is slow, so the consumer catches up and waits; every later batch blocks until the consumer has batch 0.
+        // The consumer may sleep until a few batches are ready, but only briefly: it must hand out batch 0 while the later
+        // ones are still blocked, or the later ones would give up waiting.
+        using var firstDelivered = new ManualResetEventSlim(false);
+        var gaveUp = 0;
+        var dataset = Dataset.FromFunc(200, i =>
+        {
+            if (i < 10)
+                Thread.Sleep(50);
+            else if (!firstDelivered.Wait(TimeSpan.FromSeconds(10)))
+                Interlocked.Increment(ref gaveUp);
+            return new float[] { i };
+        });
+        using var loader = new DataLoader<float[], Tensor>(dataset, batchSize: 10, numWorkers: 2, prefetchFactor: 8);
+        var batches = 0;
+        foreach (var batch in loader)
+        {
+            batch.Dispose();
+            batches++;
+            firstDelivered.Set();
+        }
+        Assert.Equal(20, batches);
+        Assert.Equal(0, gaveUp);
+        AssertNoWorkerThreads();
+    }
+
+    [Fact]
     public void CancellingStopsTheEpochAndItsWorkers()
     {
         using var cts = new CancellationTokenSource();
