@@ -1,5 +1,5 @@
 using System;
-using System.Runtime.Intrinsics.X86;
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,12 +7,18 @@ namespace GenNet.Data;
 
 /// <summary>
 /// PyTorch's <c>TensorDataset</c> over two tensors (inputs and targets) that share their first dimension. Item <c>i</c> is
-/// <c>(X[i], Y[i])</c>; a batch is gathered with one <c>index_select</c> per tensor (<see cref="IBatchDataset{TBatch}"/>),
-/// which is what makes a <see cref="DataLoader{TItem, TBatch}"/> over it fast.
+/// <c>(X[i], Y[i])</c>; a batch is gathered in one call per tensor (<see cref="IBatchDataset{TBatch}"/>), which is what
+/// makes a <see cref="DataLoader{TItem, TBatch}"/> over it fast.
 /// </summary>
-/// <remarks>The dataset does not own the tensors: dispose them yourself when the dataset is no longer used.</remarks>
+/// <remarks>
+/// The dataset does not own the tensors: dispose them yourself when the dataset is no longer used. Their values may
+/// change in place, but not their shapes: the layout is read once, when the dataset is created.
+/// </remarks>
 public sealed class TensorDataset : IDataset<(Tensor X, Tensor Y)>, IBatchDataset<(Tensor X, Tensor Y)>
 {
+    private readonly RowGatherer xRows;
+    private readonly RowGatherer yRows;
+
     /// <summary>Creates the dataset; <paramref name="x"/> and <paramref name="y"/> must have the same length.</summary>
     /// <exception cref="ArgumentException">A tensor is a scalar, or the first dimensions differ.</exception>
     public TensorDataset(Tensor x, Tensor y)
@@ -28,6 +34,9 @@ public sealed class TensorDataset : IDataset<(Tensor X, Tensor Y)>, IBatchDatase
             throw new ArgumentException($"TensorDataset supports at most {int.MaxValue} items; x has {x.shape[0]}.", nameof(x));
         X = x;
         Y = y;
+        Count = (int)x.shape[0];
+        xRows = new RowGatherer(x, nameof(X));
+        yRows = new RowGatherer(y, nameof(Y));
     }
 
     /// <summary>The inputs, one item per row.</summary>
@@ -37,7 +46,7 @@ public sealed class TensorDataset : IDataset<(Tensor X, Tensor Y)>, IBatchDatase
     public Tensor Y { get; }
 
     /// <inheritdoc cref="IDataset{T}.Count"/>
-    public int Count => (int)X.shape[0];
+    public int Count { get; }
 
     /// <summary>The views <c>(X[index], Y[index])</c>.</summary>
     public (Tensor X, Tensor Y) this[int index]
@@ -50,51 +59,100 @@ public sealed class TensorDataset : IDataset<(Tensor X, Tensor Y)>, IBatchDatase
     }
 
     /// <summary>Gathers the rows at <paramref name="indices"/> of both tensors (new, contiguous tensors).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside the dataset.</exception>
+    /// <exception cref="InvalidOperationException">A tensor's shape changed after the dataset was created.</exception>
     public (Tensor X, Tensor Y) GetBatch(ReadOnlySpan<int> indices)
     {
-        var count = Count;
         foreach (var i in indices)
-            Dataset.CheckIndex(i, count, "a TensorDataset");
-        return (Gather(X, indices), Gather(Y, indices));
-    }
-
-    private static Tensor Gather(Tensor source, ReadOnlySpan<int> indices)
-    {
-        var shape = source.shape;
-        shape[0] = indices.Length;
-        if (source.device_type == DeviceType.CPU && source.is_contiguous() && source.NumberOfElements * source.ElementSize <= int.MaxValue)
+            Dataset.CheckIndex(i, Count, "a TensorDataset");
+        var x = xRows.Gather(indices);
+        try
         {
-            // Row copies from managed code: no index tensor, and no intra-op thread pool competing with the loader's workers.
-            var result = empty(shape, source.dtype);
-            var from = source.bytes;
-            var to = result.bytes;
-            var rowBytes = indices.Length == 0 ? 0 : to.Length / indices.Length;
-            for (var r = 0; r < indices.Length; r++)
-            {
-                // Rows are scattered over a large tensor: start fetching the next one while this one is copied.
-                if (r + 1 < indices.Length)
-                    Prefetch(from.Slice(indices[r + 1] * rowBytes, rowBytes));
-                from.Slice(indices[r] * rowBytes, rowBytes).CopyTo(to.Slice(r * rowBytes, rowBytes));
-            }
-            return result;
+            return (x, yRows.Gather(indices));
         }
-        var positions = new long[indices.Length];
-        for (var r = 0; r < positions.Length; r++)
-            positions[r] = indices[r];
-        using var index = tensor(positions, device: source.device);
-        return source.index_select(0, index);
-    }
-
-    private static unsafe void Prefetch(ReadOnlySpan<byte> row)
-    {
-        if (!Sse.IsSupported)
-            return;
-        fixed (byte* start = row)
+        catch
         {
-            for (var offset = 0; offset < row.Length; offset += 64)
-                Sse.Prefetch0(start + offset);
+            x.Dispose();
+            throw;
         }
     }
 
     internal static string Shape(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
+
+    /// <summary>
+    /// Gathers rows of one tensor. The layout (dtype, row shape and size) is read once: at a batch of 50 small rows, the
+    /// per-call cost of TorchSharp's shape and dtype queries is a measurable part of the whole gather.
+    /// </summary>
+    private sealed class RowGatherer
+    {
+        private readonly Tensor source;
+        private readonly string name;
+        private readonly long[] batchShape;
+        private readonly ScalarType dtype;
+        private readonly int rowBytes;
+        private readonly long totalBytes;
+        private readonly bool copyRows;
+
+        public RowGatherer(Tensor source, string name)
+        {
+            this.source = source;
+            this.name = name;
+            batchShape = source.shape;
+            dtype = source.dtype;
+            var rowElements = 1L;
+            for (var d = 1; d < batchShape.Length; d++)
+                rowElements *= batchShape[d];
+            totalBytes = source.NumberOfElements * source.ElementSize;
+            // Row copies from managed code need CPU memory in one piece that a span can cover. Everything else (CUDA,
+            // strided views) goes through index_select.
+            copyRows = source.device_type == DeviceType.CPU && source.is_contiguous() && totalBytes <= int.MaxValue;
+            rowBytes = (int)Math.Min(rowElements * source.ElementSize, int.MaxValue);
+        }
+
+        public Tensor Gather(ReadOnlySpan<int> indices)
+        {
+            if (!copyRows)
+                return IndexSelect(indices);
+            // No index tensor and no intra-op thread pool competing with the loader's workers.
+            var from = source.bytes;
+            if (from.Length != totalBytes)
+                throw new InvalidOperationException(
+                    $"TensorDataset: {name} now holds {from.Length} bytes but held {totalBytes} when the dataset was created; " +
+                    "do not resize its tensors while the dataset is in use.");
+            var shape = (long[])batchShape.Clone();
+            shape[0] = indices.Length;
+            var result = empty(shape, dtype);
+            var to = result.bytes;
+            switch (rowBytes)
+            {
+                case sizeof(long):
+                    Copy(MemoryMarshal.Cast<byte, long>(from), MemoryMarshal.Cast<byte, long>(to), indices);
+                    break;
+                case sizeof(int):
+                    Copy(MemoryMarshal.Cast<byte, int>(from), MemoryMarshal.Cast<byte, int>(to), indices);
+                    break;
+                default:
+                    for (var r = 0; r < indices.Length; r++)
+                        from.Slice(indices[r] * rowBytes, rowBytes).CopyTo(to.Slice(r * rowBytes, rowBytes));
+                    break;
+            }
+            return result;
+        }
+
+        // Labels and other one-element rows: an element copy each, not a span copy each.
+        private static void Copy<T>(ReadOnlySpan<T> from, Span<T> to, ReadOnlySpan<int> indices)
+        {
+            for (var r = 0; r < indices.Length; r++)
+                to[r] = from[indices[r]];
+        }
+
+        private Tensor IndexSelect(ReadOnlySpan<int> indices)
+        {
+            var positions = new long[indices.Length];
+            for (var r = 0; r < positions.Length; r++)
+                positions[r] = indices[r];
+            using var index = tensor(positions, device: source.device);
+            return source.index_select(0, index);
+        }
+    }
 }

@@ -31,6 +31,43 @@ public sealed class DatasetTests
     }
 
     [Fact]
+    public void TensorDatasetGathersRowsOfEveryWidthAndDtypeLikeIndexSelect()
+    {
+        using var scope = NewDisposeScope();
+        int[] indices = [5, 1, 1, 9, 0, 7];
+        using var index = tensor(indices.Select(i => (long)i).ToArray());
+        // One-element rows of 8 and 4 bytes, odd-width rows and multi-dimensional rows take different copy loops.
+        var sources = new[]
+        {
+            arange(10, dtype: ScalarType.Int64) * 7,
+            arange(10, dtype: ScalarType.Int32) - 3,
+            arange(10, dtype: ScalarType.Float64) / 4,
+            arange(30, dtype: ScalarType.Int32).to_type(ScalarType.Byte).reshape(10, 3),
+            arange(10 * 2 * 3 * 5, dtype: ScalarType.Float32).reshape(10, 2, 3, 5),
+        };
+        foreach (var source in sources)
+        {
+            var (xb, yb) = new TensorDataset(source, source).GetBatch(indices);
+            var expected = source.index_select(0, index);
+            Assert.Equal(expected.shape, xb.shape);
+            Assert.Equal(expected.dtype, xb.dtype);
+            Assert.True(expected.eq(xb).all().item<bool>(), $"rows of {source.dtype} {TensorDataset.Shape(source)} differ");
+            Assert.True(expected.eq(yb).all().item<bool>());
+        }
+    }
+
+    [Fact]
+    public void TensorDatasetRefusesATensorResizedAfterCreation()
+    {
+        using var scope = NewDisposeScope();
+        var x = zeros(10, 4);
+        var ds = new TensorDataset(x, arange(10));
+        x.set_(zeros(5, 4));
+        var error = Assert.Throws<InvalidOperationException>(() => ds.GetBatch([0, 1]));
+        Assert.Contains("X now holds 80 bytes but held 160", error.Message);
+    }
+
+    [Fact]
     public void DatasetsRejectInconsistentInputAndBadIndices()
     {
         using var scope = NewDisposeScope();
