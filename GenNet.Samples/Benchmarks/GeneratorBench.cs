@@ -10,6 +10,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using TorchSharp;
 using TorchSharp.Modules;
+using static GenNet.Samples.Benchmarks.Statistics;
 using static TorchSharp.torch;
 
 namespace GenNet.Samples.Benchmarks;
@@ -187,12 +188,6 @@ internal static partial class GeneratorBench
         return micros;
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.OrderBy(v => v).ToList();
-        int mid = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
 
     /// <summary>Eight fields registered by the generated RegisterComponents() override.</summary>
     [Module]

@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using GenNet.Data;
 using GenNet.Data.Idx;
 using GenNet.Imaging;
+using static GenNet.Samples.Benchmarks.Statistics;
 using static TorchSharp.torch;
 
 namespace GenNet.Samples.Benchmarks;
@@ -272,11 +273,6 @@ internal static class LoaderBench
         return (samples.Select(Median).ToArray(), cpu.Select(Median).ToArray(), floorRatios);
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 
     private static Dictionary<string, double>? RunPyTorch(string? imagesPath, int epochs, int pngEpochs)
     {

@@ -9,6 +9,7 @@ using GenNet.Optim;
 using GenNet.Samples.Data;
 using GenNet.Training;
 using TorchSharp;
+using static GenNet.Samples.Benchmarks.Statistics;
 using static TorchSharp.torch;
 
 namespace GenNet.Samples.Benchmarks;
@@ -95,11 +96,6 @@ internal static class TrainBench
 
     private static string Format(double? seconds) => seconds is { } s ? s.ToString("F3", CultureInfo.InvariantCulture) : "na";
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.OrderBy(v => v).ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 
     private static bool PythonHasTorch(string python)
     {
