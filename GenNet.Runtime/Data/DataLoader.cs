@@ -293,7 +293,7 @@ public sealed class DataLoader<TItem, TBatch> : IEnumerable<TBatch>, IDisposable
                         job.Run(this, -1, linked.Token);
                         continue;
                     }
-                    WaitFor(head, Math.Min(lookAhead, next - first - 1 - NumWorkers), window, first, linked.Token, cancellationToken);
+                    WaitFor(window, first, Math.Min(lookAhead, next - first - 1 - NumWorkers), linked.Token, cancellationToken);
                 }
                 window[first % maxInFlight] = null!;
                 first++;
@@ -313,8 +313,11 @@ public sealed class DataLoader<TItem, TBatch> : IEnumerable<TBatch>, IDisposable
         }
     }
 
-    private void WaitFor(Slot head, int ahead, Slot[] window, int first, CancellationToken linked, CancellationToken caller)
+    /// <summary>Waits until batch <paramref name="first"/> of the window is done, sleeping first until the batch
+    /// <paramref name="ahead"/> places after it is done (at most <see cref="LookAheadLimit"/>) when that is positive.</summary>
+    private void WaitFor(Slot[] window, int first, int ahead, CancellationToken linked, CancellationToken caller)
     {
+        var head = window[first % window.Length];
         try
         {
             // Bounded, so a slow batch further on never holds back batches that are ready before it by more than that.
