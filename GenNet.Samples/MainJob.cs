@@ -17,7 +17,7 @@ namespace GenNet.Samples;
 /// The program a new user runs first: <c>dotnet run --project GenNet.Samples -c Release</c> trains the lesson's MLP
 /// (784-50-ReLU-10, SGD) on Fashion-MNIST, prints one line per epoch and, last, a <c>final:</c> summary line.
 /// </summary>
-internal static class MainJob
+internal static partial class MainJob
 {
     public static RootCommand CreateCommand()
     {

@@ -54,7 +54,7 @@ public static class DataLoader
 /// </remarks>
 /// <typeparam name="TItem">The dataset's item type.</typeparam>
 /// <typeparam name="TBatch">The batch type the collate function (or the batch-indexed dataset) produces.</typeparam>
-public sealed class DataLoader<TItem, TBatch> : IEnumerable<TBatch>, IDisposable
+public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
 {
     private const int DisposeJoinMilliseconds = 10_000;
     private static readonly TimeSpan LookAheadLimit = TimeSpan.FromMilliseconds(1);
@@ -202,24 +202,18 @@ public sealed class DataLoader<TItem, TBatch> : IEnumerable<TBatch>, IDisposable
     /// <summary>The device batches are moved to, if any.</summary>
     public Device? Device { get; }
 
-    /// <summary>The number of batches per epoch (PyTorch's <c>len(dl)</c>).</summary>
-    public int Count => BatchSampler.Count;
+    /// <inheritdoc/>
+    public override int Count => BatchSampler.Count;
 
-    /// <summary>One epoch of batches.</summary>
-    public IEnumerator<TBatch> GetEnumerator() => Iterate(CancellationToken.None).GetEnumerator();
-
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
-    /// <summary>One epoch of batches that stops, with an <see cref="OperationCanceledException"/>, when
-    /// <paramref name="cancellationToken"/> is cancelled (also while waiting for a worker).</summary>
-    public IEnumerable<TBatch> Iterate(CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    public override IEnumerable<TBatch> Iterate(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(disposed.IsCancellationRequested, this);
         return NumWorkers == 0 ? Sequential(cancellationToken) : Parallel(cancellationToken);
     }
 
     /// <summary>Stops and joins the worker threads; batches already handed out stay valid.</summary>
-    public void Dispose()
+    public override void Dispose()
     {
         if (disposed.IsCancellationRequested)
             return;
