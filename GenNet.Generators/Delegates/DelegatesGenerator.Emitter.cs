@@ -26,7 +26,7 @@ public sealed partial class DelegatesGenerator
     /// </summary>
     internal static class Emitter
     {
-        private const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"" + ToolName + "\", \"1.0\")]";
+        private static readonly string GeneratedCode = GeneratedCodeInfo.Attribute(ToolName);
         private static readonly Regex ParamRef = new("<(paramref|typeparamref) name=\"([^\"]*)\"\\s*/>", RegexOptions.Compiled);
 
         public static string Emit(WrapperModel model)
@@ -37,10 +37,7 @@ public sealed partial class DelegatesGenerator
              .Line("#nullable enable")
              .Line("#pragma warning disable CS0612, CS0618 // an obsolete target already warns at the wrapper's [Delegates]")
              .Line();
-            if (model.Namespace is not null)
-                w.Line("namespace " + model.Namespace).Open();
-            foreach (var type in model.ContainingTypes)
-                w.Line($"partial {type.Keyword} {type.Name}").Open();
+            model.Hierarchy.WriteOpen(w);
 
             if (!(model.Keep && model.Delegated.Count == 0)) // with nothing to add, Keep's overload would repeat the wrapper's signature
             {
@@ -49,10 +46,7 @@ public sealed partial class DelegatesGenerator
             }
             WriteBag(w, model);
 
-            foreach (var _ in model.ContainingTypes)
-                w.Close();
-            if (model.Namespace is not null)
-                w.Close();
+            model.Hierarchy.WriteClose(w);
             return w.ToString();
         }
 
@@ -134,7 +128,7 @@ public sealed partial class DelegatesGenerator
                 w.Line($"/// <summary>{SafeReferences(p.Documentation ?? InheritDoc(p), own, own)}</summary>")
                  .Line($"public {p.Type} {p.PropertyName}")
                  .Open()
-                 .Line($"get => {Field(p)}Set ? {Field(p)} : {p.DefaultValue};")
+                 .Line($"get => {Field(p)}Set ? {Field(p)} : {TypedDefault(p)};")
                  .Line($"init {{ {Field(p)} = value; {Field(p)}Set = true; }}")
                  .Close()
                  .Line();
@@ -214,6 +208,19 @@ public sealed partial class DelegatesGenerator
 
         private static string Field(ParameterModel p)
             => "_" + char.ToLowerInvariant(p.PropertyName[0]) + p.PropertyName.Substring(1);
+
+        /// <summary>
+        /// The default as an expression of the parameter's own type. A signature converts the constant <c>255</c> to
+        /// <c>byte</c>, but in <c>_bSet ? _b : 255</c> it stays an <c>int</c> and the getter does not compile (CS0266), so
+        /// the types with no literal of their own get a cast.
+        /// </summary>
+        private static string? TypedDefault(ParameterModel p)
+        {
+            string type = p.Type.TrimEnd('?');
+            if (p.DefaultValue is null or "default" or "null" || type is not ("byte" or "sbyte" or "short" or "ushort"))
+                return p.DefaultValue;
+            return p.DefaultValue.StartsWith("-", System.StringComparison.Ordinal) ? $"({type})({p.DefaultValue})" : $"({type}){p.DefaultValue}";
+        }
 
         private static string Declaration(ParameterModel p)
             => (p.Modifier.Length > 0 ? p.Modifier + " " : "") + p.Type + " " + p.Name + (p.DefaultValue is null || p.Modifier == "params" ? "" : " = " + p.DefaultValue);

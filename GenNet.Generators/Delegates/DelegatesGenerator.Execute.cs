@@ -66,13 +66,11 @@ public sealed partial class DelegatesGenerator
                 return null;
             }
 
-            for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+            var notPartial = TypeHierarchy.NonPartialTypes(method.ContainingType, token).FirstOrDefault();
+            if (notPartial is not null)
             {
-                if (!type.DeclaringSyntaxReferences.Any(r => r.GetSyntax(token) is TypeDeclarationSyntax d && d.Modifiers.Any(SyntaxKind.PartialKeyword)))
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DelegatesWrapperNotInPartialType, syntax.Identifier.GetLocation(), method.Name, type.Name));
-                    return null;
-                }
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DelegatesWrapperNotInPartialType, syntax.Identifier.GetLocation(), method.Name, notPartial.Name));
+                return null;
             }
 
             if (method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Count(IsWrapper) > 1)
@@ -135,13 +133,13 @@ public sealed partial class DelegatesGenerator
                 Forwarded: forwarded.ToEquatableArray(),
                 DocumentationId: DocumentationId(target));
 
+            var hierarchy = TypeHierarchy.From(method.ContainingType);
             return new WrapperModel(
-                HintName: HintName(method),
-                Namespace: method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
-                ContainingTypes: ContainingTypes(method.ContainingType).ToEquatableArray(),
+                HintName: hierarchy.HintName(method.Name + ".Delegates"),
+                Hierarchy: hierarchy,
                 Wrapper: wrapperModel,
                 BagTypeName: bagTypeName,
-                BagParameterName: Identifier(bag.Name),
+                BagParameterName: TypeHierarchy.EscapeIdentifier(bag.Name),
                 Keep: spec.Keep,
                 Target: targetModel,
                 Delegated: delegated.ToEquatableArray());
@@ -382,7 +380,7 @@ public sealed partial class DelegatesGenerator
             string modifier = p.IsParams ? "params" : p.IsThis ? "this" : RefKindText(p.RefKind);
             var owner = (IMethodSymbol)p.ContainingSymbol;
             return new ParameterModel(
-                Name: Identifier(p.Name),
+                Name: TypeHierarchy.EscapeIdentifier(p.Name),
                 PropertyName: propertyName ?? "",
                 Type: type.ToDisplayString(TypeFormat),
                 Modifier: modifier,
@@ -407,7 +405,7 @@ public sealed partial class DelegatesGenerator
                 var member = enumType.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, value));
                 string enumName = enumType.ToDisplayString(TypeFormat);
                 return member is not null
-                    ? enumName + "." + Identifier(member.Name)
+                    ? enumName + "." + TypeHierarchy.EscapeIdentifier(member.Name)
                     : "(" + enumName + ")(" + Primitive(value) + ")";
             }
             return Primitive(value);
@@ -478,26 +476,6 @@ public sealed partial class DelegatesGenerator
                 return parts.Count == 0 ? "" : $"where {t.Name} : {string.Join(", ", parts)}";
             }).Where(c => c.Length > 0));
 
-        private static IEnumerable<ContainingTypeModel> ContainingTypes(INamedTypeSymbol type)
-        {
-            var types = new List<INamedTypeSymbol>();
-            for (var t = type; t is not null; t = t.ContainingType)
-                types.Insert(0, t);
-            return types.Select(t => new ContainingTypeModel(
-                t.IsRecord ? (t.TypeKind == TypeKind.Struct ? "record struct" : "record")
-                    : t.TypeKind switch { TypeKind.Struct => "struct", TypeKind.Interface => "interface", _ => "class" },
-                t.Name + TypeParameterList(t.TypeParameters)));
-        }
-
-        private static string HintName(IMethodSymbol method)
-        {
-            var names = new List<string>();
-            for (var t = method.ContainingType; t is not null; t = t.ContainingType)
-                names.Insert(0, t.MetadataName);
-            string ns = method.ContainingNamespace.IsGlobalNamespace ? "" : method.ContainingNamespace.ToDisplayString() + ".";
-            return (ns + string.Join("+", names) + "." + method.Name + ".Delegates.g.cs").Replace('`', '_');
-        }
-
         private static string PascalCase(string name)
         {
             var parts = name.Split(new[] { '_' }, StringSplitOptions.RemoveEmptyEntries);
@@ -512,8 +490,5 @@ public sealed partial class DelegatesGenerator
                 candidate = name + i.ToString(CultureInfo.InvariantCulture);
             return candidate;
         }
-
-        internal static string Identifier(string name)
-            => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
     }
 }

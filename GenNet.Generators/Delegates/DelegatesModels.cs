@@ -7,8 +7,7 @@ namespace GenNet.Generators.Delegates;
 /// syntax), so the pipeline step stays cached until something that shows in the generated file changes.
 /// </summary>
 /// <param name="HintName">The generated file's name.</param>
-/// <param name="Namespace">The wrapper's namespace, or null for the global namespace.</param>
-/// <param name="ContainingTypes">The wrapper's containing types, outermost first.</param>
+/// <param name="Hierarchy">The wrapper's type, where the overload and the bag go.</param>
 /// <param name="Wrapper">The wrapper method.</param>
 /// <param name="BagTypeName">The generated bag type (<c>{Method}Kwargs</c>), nested in the wrapper's type.</param>
 /// <param name="BagParameterName">The wrapper's own name for its bag parameter.</param>
@@ -17,19 +16,13 @@ namespace GenNet.Generators.Delegates;
 /// <param name="Delegated">The target's optional parameters the generated overload adds, in the target's order.</param>
 internal sealed record WrapperModel(
     string HintName,
-    string? Namespace,
-    EquatableArray<ContainingTypeModel> ContainingTypes,
+    TypeHierarchy Hierarchy,
     MethodModel Wrapper,
     string BagTypeName,
     string BagParameterName,
     bool Keep,
     TargetModel Target,
     EquatableArray<ParameterModel> Delegated);
-
-/// <summary>A containing type, written back as <c>partial {Keyword} {Name}</c>.</summary>
-/// <param name="Keyword">class, struct, record, record struct or interface.</param>
-/// <param name="Name">The name with its type parameter list, e.g. <c>Box&lt;T&gt;</c>.</param>
-internal sealed record ContainingTypeModel(string Keyword, string Name);
 
 /// <summary>The wrapper's own signature and documentation, less its bag parameter.</summary>
 /// <param name="Name">The method name.</param>

@@ -52,16 +52,9 @@ internal sealed record MemberModel(
     string PropertyModifiers,
     EquatableArray<AccessorModel> Accessors);
 
-/// <summary>A type that contains the [Module] class, from the outermost in.</summary>
-/// <param name="Keyword">The declaration keyword(s): <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c>, <c>interface</c>.</param>
-/// <param name="NameWithTypeParameters">The name with its type parameter list, e.g. <c>Outer&lt;T&gt;</c>.</param>
-internal sealed record ContainingTypeModel(string Keyword, string NameWithTypeParameters);
-
 /// <summary>Everything the emitter needs for one [Module] class; equatable, so unchanged classes stay cached.</summary>
 /// <param name="HintName">The generated file's stable name: <c>Namespace.Outer+Type`1.Module.g.cs</c>.</param>
-/// <param name="Namespace">The namespace, or null for the global namespace.</param>
-/// <param name="ContainingTypes">Containing types, outermost first.</param>
-/// <param name="NameWithTypeParameters">The class name with its type parameter list.</param>
+/// <param name="Hierarchy">The class's namespace and declarations, outermost first, ending with the class.</param>
 /// <param name="ReprName">The name its repr starts with (the class name, as PyTorch prints it).</param>
 /// <param name="BaseIsGenerated">Whether the base class is a [Module] class too, whose registration runs first.</param>
 /// <param name="MemberOrder">Registered names in declaration order, base classes first.</param>
@@ -70,9 +63,7 @@ internal sealed record ContainingTypeModel(string Keyword, string NameWithTypePa
 /// <param name="EmitToString">False when the class writes its own ToString().</param>
 internal sealed record ModuleModel(
     string HintName,
-    string? Namespace,
-    EquatableArray<ContainingTypeModel> ContainingTypes,
-    string NameWithTypeParameters,
+    TypeHierarchy Hierarchy,
     string ReprName,
     bool BaseIsGenerated,
     EquatableArray<string> MemberOrder,

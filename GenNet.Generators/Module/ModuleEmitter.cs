@@ -15,9 +15,8 @@ internal static class ModuleEmitter
     private const string Order = "__GenNetMemberOrder";
     private const string ReprInterface = "global::GenNet.Modules.IModuleRepr";
 
-    /// <summary>The attribute every generated member carries; tests replace the version.</summary>
-    internal static readonly string GeneratedCode =
-        $"[global::System.CodeDom.Compiler.GeneratedCode(\"GenNet.Generators\", \"{typeof(ModuleEmitter).Assembly.GetName().Version}\")]";
+    /// <summary>The attribute every generated member carries (the version is the generators' own; tests scrub it).</summary>
+    internal static readonly string GeneratedCode = GeneratedCodeInfo.Attribute("GenNet.Generators");
 
     public static string Emit(ModuleModel model)
     {
@@ -26,18 +25,9 @@ internal static class ModuleEmitter
         w.Line("#nullable enable");
         w.Line("#pragma warning disable CS0612, CS0618 // members may have obsolete types");
         w.Line();
-        if (model.Namespace is not null)
-        {
-            w.Line($"namespace {model.Namespace}");
-            w.Open();
-        }
-        foreach (var containing in model.ContainingTypes)
-        {
-            w.Line($"partial {containing.Keyword} {containing.NameWithTypeParameters}");
-            w.Open();
-        }
+        model.Hierarchy.WriteOpen(w, includeSelf: false);
 
-        w.Line($"partial class {model.NameWithTypeParameters} : {ReprInterface}");
+        w.Line($"partial class {model.Hierarchy.Self.NameWithTypeParameters} : {ReprInterface}");
         w.Open();
         w.Line("// Registered names in declaration order (base classes first): where a newly registered member goes.");
         w.Line(model.MemberOrder.Count == 0
@@ -53,10 +43,7 @@ internal static class ModuleEmitter
         EmitRepr(w, model);
 
         w.Close();
-        foreach (var _ in model.ContainingTypes)
-            w.Close();
-        if (model.Namespace is not null)
-            w.Close();
+        model.Hierarchy.WriteClose(w, includeSelf: false);
         return w.ToString();
     }
 

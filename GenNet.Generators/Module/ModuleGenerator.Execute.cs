@@ -45,15 +45,11 @@ public sealed partial class ModuleGenerator
             List<DiagnosticInfo> diagnostics, CancellationToken token)
         {
             bool fatal = false;
-            for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
+            foreach (var t in TypeHierarchy.NonPartialTypes(type, token))
             {
-                var declarations = t.DeclaringSyntaxReferences.Select(r => r.GetSyntax(token)).OfType<TypeDeclarationSyntax>().ToList();
-                if (declarations.Any(d => !d.Modifiers.Any(SyntaxKind.PartialKeyword)))
-                {
-                    var where = SymbolEqualityComparer.Default.Equals(t, type) ? syntax.Identifier.GetLocation() : t.Locations.FirstOrDefault();
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModuleNotPartial, where, t.Name, type.Name));
-                    fatal = true;
-                }
+                var where = SymbolEqualityComparer.Default.Equals(t, type) ? syntax.Identifier.GetLocation() : t.Locations.FirstOrDefault();
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModuleNotPartial, where, t.Name, type.Name));
+                fatal = true;
             }
             if (known.Module is null || !known.IsModule(type))
             {
@@ -125,11 +121,10 @@ public sealed partial class ModuleGenerator
                 return null;
 
             bool emitToString = !type.GetMembers("ToString").OfType<IMethodSymbol>().Any(m => m.Parameters.Length == 0 && m.IsOverride);
+            var hierarchy = TypeHierarchy.From(type);
             return new ModuleModel(
-                HintName(type),
-                type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
-                ContainingTypes(type, token),
-                NameWithTypeParameters(type),
+                hierarchy.HintName("Module"),
+                hierarchy,
                 type.Name,
                 baseIsGenerated,
                 order.ToEquatableArray(),
@@ -246,7 +241,7 @@ public sealed partial class ModuleGenerator
                     _ => MemberKind.Tensor,
                 };
                 var model = new MemberModel(
-                    SyntaxFacts.IsReservedKeyword(SyntaxFacts.GetKeywordKind(symbol.Name)) ? "@" + symbol.Name : symbol.Name,
+                    TypeHierarchy.EscapeIdentifier(symbol.Name),
                     registered,
                     memberKind,
                     storage,
@@ -362,35 +357,6 @@ public sealed partial class ModuleGenerator
             }
             return text.ToString();
         }
-
-        private static string HintName(INamedTypeSymbol type)
-        {
-            var nesting = new List<string>();
-            for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
-                nesting.Insert(0, t.MetadataName);
-            string name = string.Join("+", nesting);
-            return (type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString() + ".") + name + ".Module.g.cs";
-        }
-
-        private static EquatableArray<ContainingTypeModel> ContainingTypes(INamedTypeSymbol type, CancellationToken token)
-        {
-            var containing = new List<ContainingTypeModel>();
-            for (var t = type.ContainingType; t is not null; t = t.ContainingType)
-            {
-                string keyword = t.DeclaringSyntaxReferences.Select(r => r.GetSyntax(token)).FirstOrDefault() switch
-                {
-                    RecordDeclarationSyntax record => record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
-                    StructDeclarationSyntax => "struct",
-                    InterfaceDeclarationSyntax => "interface",
-                    _ => "class",
-                };
-                containing.Insert(0, new ContainingTypeModel(keyword, NameWithTypeParameters(t)));
-            }
-            return containing.ToEquatableArray();
-        }
-
-        private static string NameWithTypeParameters(INamedTypeSymbol type)
-            => type.TypeParameters.Length == 0 ? type.Name : $"{type.Name}<{string.Join(", ", type.TypeParameters.Select(p => p.Name))}>";
     }
 
     /// <summary>What a member's type makes it, for registration.</summary>
