@@ -19,6 +19,9 @@ internal static class PyTorchReference
     public static string Block(string name)
         => Blocks.Value.TryGetValue(name, out var text) ? text : throw new KeyError(name);
 
+    /// <summary>The names of every block, in file order.</summary>
+    public static IReadOnlyCollection<string> BlockNames() => Blocks.Value.Keys;
+
     /// <summary>The lines of a block.</summary>
     public static string[] Lines(string name) => Block(name).Split('\n');
 

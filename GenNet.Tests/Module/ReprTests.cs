@@ -84,8 +84,14 @@ public sealed class ReprTests
     [Fact]
     public void UnknownModulesFallBackToTheirName()
     {
-        Assert.Equal("Softmax()", nn.Softmax(1).Repr());
+        Assert.Equal("Plain()", new PlainModule().Repr());
         Assert.Equal("Mlp", ModuleRepr.ReprName(new Mlp(2, 2, 2)));
+    }
+
+    /// <summary>A hand-written module that is neither [Module] nor a TorchSharp layer.</summary>
+    private sealed class PlainModule() : nn.Module<Tensor, Tensor>("Plain")
+    {
+        public override Tensor forward(Tensor x) => x;
     }
 
     [Fact]
