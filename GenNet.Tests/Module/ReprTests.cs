@@ -35,6 +35,10 @@ public sealed class ReprTests
         => Assert.Equal(PyTorchReference.Block("block"), new Block().ToString());
 
     [Fact]
+    public void UserModelWithManyLayerTypesPrintsLikePyTorch()
+        => Assert.Equal(PyTorchReference.Block("zoo"), new Zoo().ToString());
+
+    [Fact]
     public void ModuleWithoutMembersPrintsEmptyParentheses()
         => Assert.Equal(PyTorchReference.Block("tiny"), new Tiny().ToString());
 

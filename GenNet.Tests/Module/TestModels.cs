@@ -199,3 +199,25 @@ public partial class Wrapper<TInner> : nn.Module<Tensor, Tensor> where TInner : 
 
     public override Tensor forward(Tensor x) => _inner.call(x);
 }
+
+/// <summary>A user's model with one child of many layer types (issue 14's example), printed by the generated ToString().</summary>
+[Module]
+public partial class Zoo : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv = nn.Conv2d(3, 16, 3, padding: 1);
+    private readonly MaxPool1d maxpool1d = nn.MaxPool1d(3);
+    private readonly AdaptiveAvgPool2d adaptiveAvg = nn.AdaptiveAvgPool2d(1);
+    private readonly LeakyReLU leaky = nn.LeakyReLU(0.2);
+    private readonly Softmax softmax = nn.Softmax(1);
+    private readonly Dropout2d dropout2d = nn.Dropout2d(0.3);
+    private readonly GroupNorm groupNorm = nn.GroupNorm(4, 16);
+    private readonly LSTM lstm = nn.LSTM(10, 20, numLayers: 2, batchFirst: true);
+    private readonly Embedding embedding = nn.Embedding(100, 16);
+    private readonly Upsample upsample = nn.Upsample(scale_factor: new[] { 2.0 }, mode: UpsampleMode.Nearest);
+    private readonly ModuleList<Sequential> blocks = nn.ModuleList(Enumerable.Range(0, 3).Select(_ => nn.Sequential(nn.Linear(16, 16), nn.GELU())).ToArray());
+    private readonly CrossEntropyLoss loss = nn.CrossEntropyLoss();
+
+    public Zoo() : base(nameof(Zoo)) => RegisterComponents();
+
+    public override Tensor forward(Tensor x) => x;
+}

@@ -96,6 +96,23 @@ class Tiny(nn.Module):
     pass
 
 
+class Zoo(nn.Module):  # a user's model with one child of many layer types (issue 14's example)
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 16, 3, padding=1)
+        self.maxpool1d = nn.MaxPool1d(3)
+        self.adaptive_avg = nn.AdaptiveAvgPool2d(1)
+        self.leaky = nn.LeakyReLU(0.2)
+        self.softmax = nn.Softmax(dim=1)
+        self.dropout2d = nn.Dropout2d(0.3)
+        self.group_norm = nn.GroupNorm(4, 16)
+        self.lstm = nn.LSTM(10, 20, num_layers=2, batch_first=True)
+        self.embedding = nn.Embedding(100, 16)
+        self.upsample = nn.Upsample(scale_factor=2, mode='nearest')
+        self.blocks = nn.ModuleList([nn.Sequential(nn.Linear(16, 16), nn.GELU()) for _ in range(3)])
+        self.loss = nn.CrossEntropyLoss()
+
+
 builtins = nn.Sequential(
     nn.Linear(3, 4, bias=False),
     nn.Conv1d(16, 33, 3, stride=2),
@@ -129,6 +146,7 @@ models = {
     'sequential': nn.Sequential(nn.Linear(784, 50), nn.ReLU(), nn.Linear(50, 10)),
     'block': Block(),
     'tiny': Tiny(),
+    'zoo': Zoo(),
     'builtins': builtins,
 }
 
