@@ -248,7 +248,7 @@ internal static class BuiltInReprs
         long[] size = m.size.ToArray();
         string info = factors.Length > 0
             ? "scale_factor=" + (factors.All(f => f == factors[0]) ? Float(factors[0]) : Tuple(factors))
-            : "size=" + AsGiven(size);
+            : "size=" + (size.Length > 0 ? AsGiven(size) : "None");
         return info + ", mode=" + m.mode.ToString().ToLowerInvariant();
     }
 

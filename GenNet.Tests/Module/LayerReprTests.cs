@@ -168,6 +168,7 @@ public sealed class LayerReprTests
             ("upsample_linear", nn.Upsample(size: new long[] { 8 }, mode: UpsampleMode.Linear)),
             ("upsample_bicubic", nn.Upsample(scale_factor: new[] { 1.5 }, mode: UpsampleMode.Bicubic)),
             ("upsample_trilinear", nn.Upsample(scale_factor: new[] { 2.0 }, mode: UpsampleMode.Trilinear)),
+            ("upsample_unsized", nn.Upsample()),
             ("pixel_shuffle", nn.PixelShuffle(2)),
             ("pixel_unshuffle", nn.PixelUnshuffle(3)),
             ("channel_shuffle", nn.ChannelShuffle(4)),

@@ -293,6 +293,7 @@ layers = {
         'upsample_linear': nn.Upsample(size=8, mode='linear'),
         'upsample_bicubic': nn.Upsample(scale_factor=1.5, mode='bicubic'),
         'upsample_trilinear': nn.Upsample(scale_factor=2, mode='trilinear'),
+        'upsample_unsized': nn.Upsample(),
         'pixel_shuffle': nn.PixelShuffle(2),
         'pixel_unshuffle': nn.PixelUnshuffle(3),
         'channel_shuffle': nn.ChannelShuffle(4),
