@@ -50,10 +50,12 @@ internal static partial class MainJob
     {
         double[] epochs = history.Select(e => (double)e.Epoch).ToArray();
         var figure = Figure.Create(figsize: (6.4, 4.8));
-        figure.Axes[0]
+        var ax = figure.Axes[0]
             .Plot(epochs, history.Select(e => e.TrainLoss).ToArray(), label: "train", markers: true)
             .Plot(epochs, history.Select(e => e.ValidLoss).ToArray(), label: "valid", markers: true)
             .SetXLabel("epoch").SetYLabel("loss (cross-entropy)").SetTitle("Fashion-MNIST MLP").Legend();
+        if (epochs.Length <= 12)
+            ax.SetXTicks(epochs); // whole epochs rather than 1.25, 1.5, …
         return figure.SavePng(Path.Combine(folder, "loss.png"));
     }
 

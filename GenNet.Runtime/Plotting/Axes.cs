@@ -108,6 +108,8 @@ public sealed class Axes
     internal double TitleSize { get; private set; } = 12;
     internal FontWeight TitleWeight { get; private set; }
     internal LegendLocation? LegendAt { get; private set; }
+    internal double[]? XTicks { get; private set; }
+    internal double[]? YTicks { get; private set; }
     internal (double Min, double Max)? XLimits { get; private set; }
     internal (double Min, double Max)? YLimits { get; private set; }
     internal IReadOnlyList<ImageLayer> Images => _images;
@@ -216,6 +218,34 @@ public sealed class Axes
     {
         YLimits = CheckLimits(bottom, top, nameof(bottom));
         return this;
+    }
+
+    /// <summary>
+    /// Puts the x ticks at <paramref name="ticks"/> instead of choosing them (matplotlib's <c>set_xticks</c>); an empty
+    /// list removes the x ticks; null goes back to choosing.
+    /// </summary>
+    /// <returns>This axes.</returns>
+    public Axes SetXTicks(IReadOnlyList<double>? ticks)
+    {
+        XTicks = CheckTicks(ticks, nameof(ticks));
+        return this;
+    }
+
+    /// <summary>Puts the y ticks at <paramref name="ticks"/> instead of choosing them (matplotlib's <c>set_yticks</c>).</summary>
+    /// <returns>This axes.</returns>
+    public Axes SetYTicks(IReadOnlyList<double>? ticks)
+    {
+        YTicks = CheckTicks(ticks, nameof(ticks));
+        return this;
+    }
+
+    private static double[]? CheckTicks(IReadOnlyList<double>? ticks, string name)
+    {
+        if (ticks is null)
+            return null;
+        if (ticks.Any(t => !double.IsFinite(t)))
+            throw new ArgumentException("Tick positions must be finite.", name);
+        return ticks.ToArray();
     }
 
     /// <summary>Shows a legend of the labelled lines.</summary>

@@ -67,15 +67,19 @@ internal static class FigureRenderer
                 var length = TickLength * scale;
                 var pad = TickPad * scale;
                 // matplotlib's tick space: one tick per 3 label heights across x, 2 along y.
-                var (xs, xStep) = Ticks.Locate(xLeft, xRight, (int)Math.Floor(box.Width / scale / (TickLabelSize * 3)));
+                var (xs, xStep) = axes.XTicks is { } fixedX
+                    ? (Ticks.Within(fixedX, xLeft, xRight), Ticks.StepOf(fixedX))
+                    : Ticks.Locate(xLeft, xRight, (int)Math.Floor(box.Width / scale / (TickLabelSize * 3)));
                 foreach (var x in xs)
                 {
                     var px = (float)X(x);
                     canvas.DrawLine(px, rect.Bottom, px, (float)(rect.Bottom + length), tick);
                     DrawText(canvas, Ticks.Format(x, xStep), px, rect.Bottom + length + pad, label, HAlign.Center, VAlign.Top);
                 }
-                tickLabelExtent = length + pad + LineHeight(label);
-                var (ys, yStep) = Ticks.Locate(Math.Min(yBottom, yTop), Math.Max(yBottom, yTop), (int)Math.Floor(box.Height / scale / (TickLabelSize * 2)));
+                tickLabelExtent = xs.Length == 0 ? 0 : length + pad + LineHeight(label);
+                var (ys, yStep) = axes.YTicks is { } fixedY
+                    ? (Ticks.Within(fixedY, yBottom, yTop), Ticks.StepOf(fixedY))
+                    : Ticks.Locate(Math.Min(yBottom, yTop), Math.Max(yBottom, yTop), (int)Math.Floor(box.Height / scale / (TickLabelSize * 2)));
                 foreach (var y in ys)
                 {
                     var py = (float)Y(y);

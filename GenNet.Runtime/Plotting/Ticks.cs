@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 
 namespace GenNet.Plotting;
 
@@ -38,6 +39,24 @@ internal static class Ticks
         for (var k = first; k <= last; k++)
             values.Add(Math.Abs(k) < 1e-12 ? 0 : k * step);
         return (values.ToArray(), step);
+    }
+
+    /// <summary>The given ticks that fall inside the axis' range.</summary>
+    internal static double[] Within(double[] ticks, double a, double b)
+    {
+        var (lo, hi) = (Math.Min(a, b), Math.Max(a, b));
+        var slack = 1e-9 * (hi - lo);
+        return ticks.Where(t => t >= lo - slack && t <= hi + slack).ToArray();
+    }
+
+    /// <summary>The precision given ticks need: the smallest gap between them (1 for fewer than two).</summary>
+    internal static double StepOf(double[] ticks)
+    {
+        var sorted = ticks.Distinct().Order().ToArray();
+        var step = double.PositiveInfinity;
+        for (var i = 1; i < sorted.Length; i++)
+            step = Math.Min(step, sorted[i] - sorted[i - 1]);
+        return double.IsFinite(step) ? step : sorted.Length == 1 && sorted[0] != Math.Round(sorted[0]) ? Math.Abs(sorted[0]) : 1;
     }
 
     /// <summary>The tick's label with as many decimals as the step needs, and a real minus sign, as ScalarFormatter writes it.</summary>
