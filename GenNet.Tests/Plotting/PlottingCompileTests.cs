@@ -53,3 +53,25 @@ public sealed class PlottingCompileTests
         Assert.Contains($"'{name}'", error.GetMessage());
     }
 }
+
+/// <summary>Users import TorchSharp, TorchSharp.Modules and <c>using static TorchSharp.torch</c> next to GenNet.Plotting.</summary>
+public sealed class PlottingNameTests
+{
+    [Fact]
+    public void NoPlottingTypeSharesASimpleNameWithATorchSharpTypeUsersImport()
+    {
+        var torchSharp = typeof(TorchSharp.torch).Assembly;
+        var imported = torchSharp.GetExportedTypes()
+            .Where(t => !t.IsNested && t.Namespace is "TorchSharp" or "TorchSharp.Modules")
+            .Concat(typeof(TorchSharp.torch).GetNestedTypes())
+            .Concat(typeof(TorchSharp.torch.nn).GetNestedTypes())
+            .Select(t => t.Name) // includes the generic arity (`1), so only same-arity names clash
+            .ToHashSet();
+        Assert.Contains("Tensor", imported); // the set is real
+        var plotting = typeof(GenNet.Plotting.Plot).Assembly.GetExportedTypes()
+            .Where(t => !t.IsNested && t.Namespace == "GenNet.Plotting").Select(t => t.Name).ToArray();
+        Assert.Contains("Figure", plotting);
+        var clashes = plotting.Where(imported.Contains).ToArray();
+        Assert.True(clashes.Length == 0, "clashing names: " + string.Join(", ", clashes));
+    }
+}
