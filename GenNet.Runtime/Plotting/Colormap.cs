@@ -57,7 +57,6 @@ public sealed class Colormap
         Gray = Register("gray", gray);
         GrayReversed = Register("gray_r", grayReversed);
         s_byName["binary"] = GrayReversed;
-        s_byName["Greys"] = GrayReversed;
         s_default = Viridis;
     }
 
@@ -69,7 +68,7 @@ public sealed class Colormap
     /// <summary>Black (0) to white (1).</summary>
     public static Colormap Gray { get; }
 
-    /// <summary>White (0) to black (1); also known by matplotlib's names <c>binary</c> and <c>Greys</c>.</summary>
+    /// <summary>White (0) to black (1); also known by matplotlib's name <c>binary</c>.</summary>
     public static Colormap GrayReversed { get; }
 
     /// <summary>

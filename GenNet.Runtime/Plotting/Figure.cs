@@ -160,7 +160,8 @@ public sealed class Figure
     {
         var d = dpi ?? Dpi;
         CheckDpi(d, Width, Height, nameof(dpi));
-        // Round rather than truncate so that, say, 1.7 in × 4 × 100 dpi is 680 pixels whatever the last bit of the product.
+        // Rounded: matplotlib truncates, so a product that is not exact in binary can cost it a pixel (5.1 in at 100 dpi
+        // is 509.99999… and 509 pixels there, 510 here).
         return ((int)Math.Round(Width * d), (int)Math.Round(Height * d));
     }
 
