@@ -53,7 +53,6 @@ public sealed class Figure
         Height = height;
         Dpi = dpi;
         FaceColor = PlotColors.Parse(facecolor, nameof(facecolor));
-        FaceColorName = facecolor;
         // matplotlib's GridSpec.get_grid_positions: equal cells, gaps a fraction of the mean cell size.
         var cellHeight = (top - bottom) / (nrows + hspace * (nrows - 1));
         var cellWidth = (right - left) / (ncols + wspace * (ncols - 1));
@@ -139,7 +138,6 @@ public sealed class Figure
     internal double SuptitleSize { get; private set; } = 12;
     internal FontWeight SuptitleWeight { get; private set; }
     internal SkiaSharp.SKColor FaceColor { get; }
-    internal string FaceColorName { get; }
 
     /// <summary>Sets the figure's title (matplotlib's <c>fig.suptitle</c>), centred at the top.</summary>
     /// <param name="text">The title; null removes it.</param>
