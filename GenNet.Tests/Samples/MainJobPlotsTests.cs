@@ -70,4 +70,28 @@ public sealed class MainJobPlotsTests
             Directory.Delete(work, recursive: true);
         }
     }
+
+    [Fact]
+    public void TheLessonPlottingStepWritesEachCellsPng()
+    {
+        var repo = ProcessRunner.RepositoryRoot();
+        var work = Path.Combine(Path.GetTempPath(), "gennet-lesson-plots-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var run = ProcessRunner.Run("dotnet",
+                new[] { "run", "--project", Path.Combine(repo, "GenNet.Samples"), "-c", "Release", "--", "lesson", "plotting", "--output", work }, repo, Limit);
+            Assert.True(run.ExitCode == 0, run.Output);
+            Assert.Contains("grid: 3×3, empty axes turned off: 1", run.StandardOutput);
+            Assert.Contains("ShowImage(image, ax, figsize, title, noFrame, cmap, vmin, vmax, interpolation, aspect, alpha)", run.StandardOutput);
+            foreach (var (file, size) in new[] { ("1-show-image.png", 200), ("2-subplots.png", 600), ("3-get-grid.png", 450), ("4-show-images.png", 680) })
+            {
+                var image = Png.Decode(File.ReadAllBytes(Path.Combine(work, file)));
+                Assert.Equal((size, size), (image.Width, image.Height));
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
+        }
+    }
 }
