@@ -27,7 +27,7 @@ internal static partial class MainJob
         var device = new Option<string>("--device") { Description = "auto (CUDA when available), cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
         var seed = new Option<int>("--seed") { Description = "Random seed (weights and shuffling).", DefaultValueFactory = _ => 42 };
         var data = new Option<string?>("--data") { Description = "Folder with the four Fashion-MNIST IDX .gz files (default: Debian's package, else the repository copy)." };
-        var output = new Option<string?>("--output") { Description = "Folder for metrics.jsonl and model.ckpt (default: none written)." };
+        var output = new Option<string?>("--output") { Description = "Folder for metrics.jsonl, model.ckpt, samples.png and loss.png.", DefaultValueFactory = _ => DefaultOutputFolder };
         var root = new RootCommand("GenNet samples: the main job (default), benchmarks (bench) and the lesson walk-through (lesson).");
         foreach (var option in new Option[] { epochs, lr, batchSize, device, seed, data, output })
             root.Options.Add(option);
@@ -75,6 +75,8 @@ internal static partial class MainJob
             return 3;
         }
         Console.WriteLine($"data: Fashion-MNIST from {folder} (train {data.TrainX.shape[0]}, valid {data.ValidX.shape[0]})");
+        if (settings.Output is not null)
+            WriteSamples(settings.Output, data.TrainX, data.TrainY, FashionMnistClassNames);
 
         torch.manual_seed(settings.Seed);
         var model = new Mlp();
@@ -102,6 +104,7 @@ internal static partial class MainJob
             var checkpoint = Path.Combine(settings.Output, "model.ckpt");
             Checkpoint.Save(checkpoint, model, learner.Optimizer);
             Console.WriteLine($"saved: {Path.GetFullPath(checkpoint)} and metrics.jsonl");
+            FinishOutputs(settings.Output, learner.History);
         }
         var last = learner.History[^1];
         Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "final: epochs={0} valid_loss={1:F4} valid_accuracy={2:F4} seconds={3:F1}",

@@ -1,0 +1,69 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using GenNet.Plotting;
+using GenNet.Training;
+using static TorchSharp.torch;
+
+namespace GenNet.Samples;
+
+/// <summary>The main job's pictures: <c>samples.png</c> before training and <c>loss.png</c> after, in the output folder.</summary>
+internal static partial class MainJob
+{
+    /// <summary>Where the main job writes when <c>--output</c> is not given, relative to the current folder.</summary>
+    internal const string DefaultOutputFolder = "gennet-out";
+
+    /// <summary>
+    /// Fashion-MNIST's class names in label order (the dataset card's ClassLabel). The one place the main job and the
+    /// lesson take them from; when the Hub loader lands, its <c>ClassLabel.Int2Str</c> replaces this list.
+    /// </summary>
+    internal static readonly IReadOnlyList<string> FashionMnistClassNames =
+        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+
+    /// <summary>
+    /// Writes <c>samples.png</c>: the first 16 training images in a 4 × 4 grid, each titled with its class name (the
+    /// lesson's <c>show_images(xb[:16], imsize=1.7, titles=…)</c>, 680 × 680 pixels).
+    /// </summary>
+    /// <param name="folder">The output folder (created if missing).</param>
+    /// <param name="images">N × 784 (or N × 28 × 28) images in [0, 1].</param>
+    /// <param name="labels">N class indices.</param>
+    /// <param name="classNames">The name of each class index.</param>
+    /// <returns>The file's full path.</returns>
+    internal static string WriteSamples(string folder, Tensor images, Tensor labels, IReadOnlyList<string> classNames)
+    {
+        using var scope = NewDisposeScope();
+        var count = (int)Math.Min(16, images.shape[0]);
+        var xb = images[..count].reshape(count, 28, 28);
+        var titles = labels[..count].data<long>().Select(label => classNames[(int)label]).ToArray();
+        // As the lesson's notebook sets rcParams['image.cmap'] = 'gray' before showing the data.
+        Colormap.Default = Colormap.Gray;
+        return Plot.ShowImages(xb, imsize: 1.7, titles: titles).SavePng(Path.Combine(folder, "samples.png"));
+    }
+
+    /// <summary>Writes <c>loss.png</c>: training and validation loss per epoch, with a legend.</summary>
+    /// <param name="folder">The output folder (created if missing).</param>
+    /// <param name="history">The learner's per-epoch results.</param>
+    /// <returns>The file's full path.</returns>
+    internal static string WriteLossCurves(string folder, IReadOnlyList<EpochResult> history)
+    {
+        double[] epochs = history.Select(e => (double)e.Epoch).ToArray();
+        var figure = Figure.Create(figsize: (6.4, 4.8));
+        var ax = figure.Axes[0]
+            .Plot(epochs, history.Select(e => e.TrainLoss).ToArray(), label: "train", markers: true)
+            .Plot(epochs, history.Select(e => e.ValidLoss).ToArray(), label: "valid", markers: true)
+            .SetXLabel("epoch").SetYLabel("loss (cross-entropy)").SetTitle("Fashion-MNIST MLP").Legend();
+        if (epochs.Length <= 12)
+            ax.SetXTicks(epochs); // whole epochs rather than 1.25, 1.5, …
+        return figure.SavePng(Path.Combine(folder, "loss.png"));
+    }
+
+    /// <summary>Writes <c>loss.png</c> next to <c>samples.png</c> and prints where the outputs are.</summary>
+    private static void FinishOutputs(string folder, IReadOnlyList<EpochResult> history)
+    {
+        WriteLossCurves(folder, history);
+        var files = new[] { "metrics.jsonl", "model.ckpt", "samples.png", "loss.png" }.Where(f => File.Exists(Path.Combine(folder, f)));
+        Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "output: {0} ({1})", Path.GetFullPath(folder), string.Join(", ", files)));
+    }
+}
