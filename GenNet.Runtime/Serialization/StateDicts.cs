@@ -104,11 +104,7 @@ public static class StateDictExtensions
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(source);
         var target = module.state_dict();
-        var missing = target.Keys.Where(k => !source.ContainsKey(k)).ToList();
-        var unexpected = source.Keys.Where(k => !target.ContainsKey(k)).ToList();
-        var mismatches = target.Where(t => source.TryGetValue(t.Key, out var s) && !s.shape.SequenceEqual(t.Value.shape))
-            .Select(t => new ShapeMismatch(t.Key, source[t.Key].shape, t.Value.shape)).ToList();
-        var report = new IncompatibleKeys(missing, unexpected, mismatches);
+        var report = Compare(target, source);
         if (strict && !report.AllMatched)
             throw new StateDictMismatchException(report.Describe(module.GetType().Name, sourceName), report);
         using var scope = NewDisposeScope();
@@ -117,6 +113,25 @@ public static class StateDictExtensions
                 if (source.TryGetValue(key, out var value) && value.shape.SequenceEqual(tensor.shape))
                     tensor.copy_(value);
         return report;
+    }
+
+    /// <summary>What loading <paramref name="source"/> into <paramref name="module"/> would not fit, without loading it.</summary>
+    /// <param name="module">The model.</param>
+    /// <param name="source">Named tensors.</param>
+    public static IncompatibleKeys Compare(nn.Module module, IReadOnlyDictionary<string, Tensor> source)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(source);
+        return Compare(module.state_dict(), source);
+    }
+
+    private static IncompatibleKeys Compare(Dictionary<string, Tensor> target, IReadOnlyDictionary<string, Tensor> source)
+    {
+        var missing = target.Keys.Where(k => !source.ContainsKey(k)).ToList();
+        var unexpected = source.Keys.Where(k => !target.ContainsKey(k)).ToList();
+        var mismatches = target.Where(t => source.TryGetValue(t.Key, out var s) && !s.shape.SequenceEqual(t.Value.shape))
+            .Select(t => new ShapeMismatch(t.Key, source[t.Key].shape, t.Value.shape)).ToList();
+        return new IncompatibleKeys(missing, unexpected, mismatches);
     }
 
     /// <summary>Writes the module's state_dict as a safetensors file that Python loads with <c>strict=True</c>.</summary>
