@@ -2,6 +2,7 @@
 
     interop.py load DIR   load the C#-written <model>.safetensors and <model>.pt into the same PyTorch models with
                           strict=True, run <model>.input.safetensors' input, write <model>.out_st/.out_pt.safetensors
+    interop.py main-job MODEL DIR   load the main job's model.safetensors into Mlp strictly, run DIR/mlp.input.safetensors
     interop.py save DIR   build the models (seeded, BatchNorm statistics updated), write <model>.py.safetensors and
                           <model>.py.pt, and <model>.py.io.safetensors with an input and PyTorch's output for it
 
@@ -124,5 +125,20 @@ def save(folder):
         print(name, "saved", list(model.state_dict().keys()))
 
 
+def main_job(model_file, folder):
+    """The main job's model.safetensors in the lesson's PyTorch MLP, strictly, on the input the test wrote."""
+    model = Mlp()
+    print("main_job", model.load_state_dict(read_safetensors(model_file), strict=True))
+    # Trained logits are large enough that float32 BLAS rounding differs by a few 1e-6 between libtorch builds;
+    # float64 compares the weights themselves.
+    model.double().eval()
+    with torch.no_grad():
+        y = model(read_safetensors(f"{folder}/mlp.input.safetensors")["input"])
+    write_safetensors(f"{folder}/mlp.out_main.safetensors", {"output": y})
+
+
 if __name__ == "__main__":
-    {"load": load, "save": save}[sys.argv[1]](sys.argv[2])
+    if sys.argv[1] == "main-job":
+        main_job(sys.argv[2], sys.argv[3])
+    else:
+        {"load": load, "save": save}[sys.argv[1]](sys.argv[2])
