@@ -27,12 +27,14 @@ path = os.path.join(args.folder, "torch.pt")
 def save():
     if os.path.exists(path):
         os.remove(path)  # every contender writes a new file
+    os.sync()  # as the C# side: earlier writes' dirty pages must not throttle this one
     start = time.perf_counter()
     torch.save(state, path)
     return time.perf_counter() - start
 
 
 def load():
+    os.sync()
     start = time.perf_counter()
     loaded = torch.load(path)
     elapsed = time.perf_counter() - start
