@@ -141,11 +141,12 @@ public sealed class CrossLanguageTests : IDisposable
         foreach (var (name, _, _) in Models())
         {
             var io = SafeTensors.Load(Path.Combine(_folder, $"{name}.py.io.safetensors"));
-            foreach (var file in new[] { $"{name}.py.safetensors", $"{name}.py.pt" })
+            foreach (var file in new[] { $"{name}.py.safetensors", $"{name}.py.pt", $"{name}.py.ckpt.pt" })
             {
                 var model = Models().Single(m => m.Name == name).Model;
                 var path = Path.Combine(_folder, file);
-                var report = file.EndsWith(".pt", StringComparison.Ordinal) ? model.LoadPyTorch(path) : model.LoadSafeTensors(path);
+                var report = file.EndsWith(".ckpt.pt", StringComparison.Ordinal) ? model.LoadPyTorch(path, key: "model")
+                    : file.EndsWith(".pt", StringComparison.Ordinal) ? model.LoadPyTorch(path) : model.LoadSafeTensors(path);
                 Assert.True(report.AllMatched, report.ToString());
                 model.eval();
                 using (no_grad())

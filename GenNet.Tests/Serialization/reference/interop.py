@@ -121,6 +121,13 @@ def save(folder):
             y = model(x)
         write_safetensors(f"{folder}/{name}.py.safetensors", model.state_dict())
         torch.save(model.state_dict(), f"{folder}/{name}.py.pt")
+        # A training checkpoint as people save them: the state_dict under a key, next to plain Python values and an
+        # optimizer's state (nested dicts, lists, floats, booleans, None).
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.0, momentum=0.9)
+        model(torch.rand(shape)).sum().backward()
+        optimizer.step()
+        torch.save({"epoch": 3, "model": model.state_dict(), "optimizer": optimizer.state_dict(), "note": "ckpt"},
+                   f"{folder}/{name}.py.ckpt.pt")
         write_safetensors(f"{folder}/{name}.py.io.safetensors", {"input": x, "output": y})
         print(name, "saved", list(model.state_dict().keys()))
 
