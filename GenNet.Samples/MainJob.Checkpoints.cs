@@ -189,11 +189,12 @@ internal static partial class MainJob
             var stoppedAt = session.Stopper.StoppedAt;
             if (settings.Output is null && stoppedAt is null)
                 return null;
-            var folder = settings.Output ?? ResolveOutput(DefaultOutput) switch
+            var (folder, error) = settings.Output is { } output ? (output, null) : ResolveOutput(DefaultOutput);
+            if (error is not null)
             {
-                (_, { } error) => throw new IOException(error),
-                (var f, null) => f,
-            };
+                Console.Error.WriteLine($"error: the interrupted run's checkpoint could not be saved: {error}");
+                return 1;
+            }
             var position = stoppedAt ?? new TrainingPosition(settings.Epochs, 0, learner.TrainingSteps);
             var checkpoint = Path.Combine(folder, "checkpoint.safetensors");
             Checkpoint.Save(checkpoint, learner.Model, learner.Optimizer, position);

@@ -26,6 +26,9 @@ public static class PyTorchFiles
 {
     private const string Archive = "archive";
 
+    // The pickle only describes the tensors (names, shapes, storage keys); the bytes live in separate entries.
+    private const long MaxPickleBytes = 1L << 30;
+
     /// <summary>Writes <paramref name="stateDict"/> as PyTorch's <c>torch.save</c> does (atomically).</summary>
     /// <param name="path">The file.</param>
     /// <param name="stateDict">Named tensors on any device and of any layout; each is written as its own contiguous storage.</param>
@@ -110,6 +113,8 @@ public static class PyTorchFiles
             }
             if (!entries.TryGetValue("data.pkl", out var pickleEntry))
                 throw new InvalidDataException(Bad($"it has no '{prefix}data.pkl' (was it saved with torch.save?)"));
+            if (pickleEntry.Length > MaxPickleBytes)
+                throw new InvalidDataException(Bad($"its data.pkl has {pickleEntry.Length} bytes; a state_dict's is far smaller (limit {MaxPickleBytes})"));
             var pickle = new byte[pickleEntry.Length];
             using (var s = pickleEntry.Open())
                 s.ReadExactly(pickle);

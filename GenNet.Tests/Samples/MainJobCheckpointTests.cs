@@ -67,20 +67,21 @@ public sealed class MainJobCheckpointTests : IDisposable
     [Fact]
     public void CtrlCSavesACheckpointThatResumesBitExactlyIntoANewRunFolder()
     {
-        var straight = Job("--epochs", "2", "--output", "straight");
+        var straight = Job("--epochs", "3", "--output", "straight");
         Assert.True(straight.ExitCode == 0, straight.Output);
         Assert.Equal($"saved: {Path.Combine(_folder, "straight", "model.safetensors")}, {Path.Combine(_folder, "straight", "checkpoint.safetensors")} and metrics.jsonl",
             straight.StandardOutput.Split('\n').Select(l => l.TrimEnd('\r')).Single(l => l.StartsWith("saved: ", StringComparison.Ordinal)));
 
-        var interrupted = RunAndInterrupt("--epochs", "2", "--output", "run");
+        var interrupted = RunAndInterrupt("--epochs", "3", "--output", "run");
         Assert.True(interrupted.ExitCode == 130, interrupted.Output);
         var checkpoint = Path.Combine(_folder, "run", "checkpoint.safetensors");
-        Assert.StartsWith($"interrupted: checkpoint saved to {checkpoint} (epoch 1, batch ", LastLine(interrupted.StandardOutput));
+        // Usually mid-epoch; on a fast machine the signal may land in validation or a later epoch, which resumes as exactly.
+        Assert.Matches($@"^interrupted: checkpoint saved to {System.Text.RegularExpressions.Regex.Escape(checkpoint)} \(epoch [123], batch \d+\); ", LastLine(interrupted.StandardOutput));
         Assert.EndsWith($"continue with --resume {checkpoint}", LastLine(interrupted.StandardOutput));
         var firstRun = File.ReadAllBytes(checkpoint);
 
         // Same --output again: the earlier run's files stay, the new run goes to run-2.
-        var resumed = Job("--epochs", "2", "--resume", checkpoint, "--output", "run");
+        var resumed = Job("--epochs", "3", "--resume", checkpoint, "--output", "run");
         Assert.True(resumed.ExitCode == 0, resumed.Output);
         Assert.Contains($"output: {Path.Combine(_folder, "run-2")} ({Path.Combine(_folder, "run")} holds an earlier run's files)", resumed.StandardOutput);
         Assert.Equal(firstRun, File.ReadAllBytes(checkpoint));
@@ -130,7 +131,7 @@ public sealed class MainJobCheckpointTests : IDisposable
         try
         {
             Assert.True(started.Wait(Limit), $"training never started\n{stdout}\n{stderr}");
-            Thread.Sleep(500); // a few hundred batches into the first epoch
+            Thread.Sleep(300); // a few hundred batches into the first epoch
             Assert.Equal(0, kill(process.Id, 2));
             Assert.True(process.WaitForExit(Limit), "the job did not stop after SIGINT");
             process.WaitForExit();
