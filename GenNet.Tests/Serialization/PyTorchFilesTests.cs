@@ -86,7 +86,6 @@ public sealed class PyTorchFilesTests : IDisposable
             pickle = m.ToArray();
         }
         // The numel field (BININT 4) claims 2^30 elements: 4 GiB for a 16-byte entry.
-        var numel = Ascii("XcpuJ\u0004\u0000\u0000\u0000");
         var at = pickle.AsSpan().IndexOf(Ascii("cpu")) + 3;
         Assert.Equal((byte)'J', pickle[at]);
         var huge = (byte[])pickle.Clone();
@@ -99,7 +98,6 @@ public sealed class PyTorchFilesTests : IDisposable
 
         var truncated = Archive("truncated", pickle[..^5], ("0", new byte[16]));
         Assert.Contains("the pickle ends before STOP", Assert.Throws<InvalidDataException>(() => PyTorchFiles.Load(truncated)).Message);
-        _ = numel;
     }
 
     [Fact]
