@@ -63,7 +63,7 @@ internal static partial class MainJob
     private static void FinishOutputs(string folder, IReadOnlyList<EpochResult> history)
     {
         WriteLossCurves(folder, history);
-        var files = new[] { "metrics.jsonl", "model.ckpt", "samples.png", "loss.png" }.Where(f => File.Exists(Path.Combine(folder, f)));
+        var files = new[] { "model.safetensors", "checkpoint.safetensors", "metrics.jsonl", "samples.png", "loss.png" }.Where(f => File.Exists(Path.Combine(folder, f)));
         Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "output: {0} ({1})", Path.GetFullPath(folder), string.Join(", ", files)));
     }
 }

@@ -27,16 +27,17 @@ internal static partial class MainJob
         var device = new Option<string>("--device") { Description = "auto (CUDA when available), cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
         var seed = new Option<int>("--seed") { Description = "Random seed (weights and shuffling).", DefaultValueFactory = _ => 42 };
         var data = new Option<string?>("--data") { Description = "Folder with the four Fashion-MNIST IDX .gz files (default: Debian's package, else the repository copy)." };
-        var output = new Option<string?>("--output") { Description = "Folder for metrics.jsonl, model.ckpt, samples.png and loss.png.", DefaultValueFactory = _ => DefaultOutputFolder };
+        var output = new Option<string?>("--output") { Description = OutputDescription, DefaultValueFactory = _ => DefaultOutputFolder };
         var root = new RootCommand("GenNet samples: the main job (default), benchmarks (bench) and the lesson walk-through (lesson).");
         foreach (var option in new Option[] { epochs, lr, batchSize, device, seed, data, output })
             root.Options.Add(option);
-        root.SetAction(result => Run(new Settings(result.GetValue(epochs), result.GetValue(lr), result.GetValue(batchSize),
-            result.GetValue(device)!, result.GetValue(seed), result.GetValue(data), result.GetValue(output))));
+        root.Options.Add(ResumeOption);
+        root.SetAction(result => Run(ReadCheckpointOptions(result, new Settings(result.GetValue(epochs), result.GetValue(lr), result.GetValue(batchSize),
+            result.GetValue(device)!, result.GetValue(seed), result.GetValue(data), result.GetValue(output)))));
         return root;
     }
 
-    private sealed record Settings(int Epochs, double Lr, int BatchSize, string Device, int Seed, string? Data, string? Output);
+    private sealed partial record Settings(int Epochs, double Lr, int BatchSize, string Device, int Seed, string? Data, string? Output);
 
     private static int Run(Settings settings)
     {
@@ -46,6 +47,8 @@ internal static partial class MainJob
             Console.Error.WriteLine($"error: --epochs and --batch-size must be at least 1 and --lr positive (got {settings.Epochs}, {settings.BatchSize}, {settings.Lr}).");
             return 2;
         }
+        if (PrepareCheckpoints(ref settings) is { } invalid)
+            return invalid;
         Device device;
         string? folder;
         try
@@ -94,18 +97,17 @@ internal static partial class MainJob
         Console.WriteLine(model); // the [Module]-generated, PyTorch-format repr
         Console.WriteLine($"model on {device}, SGD lr={settings.Lr.ToString(CultureInfo.InvariantCulture)}, batch {settings.BatchSize}, {settings.Epochs} epochs");
 
+        if (!TryStartCheckpoints(settings, learner, trainDl, out var checkpoints))
+            return 2;
         var clock = Stopwatch.StartNew();
-        learner.Fit(settings.Epochs);
+        learner.Fit(settings.Epochs, startEpoch: checkpoints.StartEpoch);
         clock.Stop();
         log?.Dispose();
 
+        if (FinishCheckpoints(checkpoints, settings, learner) is { } interrupted)
+            return interrupted;
         if (settings.Output is not null)
-        {
-            var checkpoint = Path.Combine(settings.Output, "model.ckpt");
-            Checkpoint.Save(checkpoint, model, learner.Optimizer);
-            Console.WriteLine($"saved: {Path.GetFullPath(checkpoint)} and metrics.jsonl");
             FinishOutputs(settings.Output, learner.History);
-        }
         var last = learner.History[^1];
         Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "final: epochs={0} valid_loss={1:F4} valid_accuracy={2:F4} seconds={3:F1}",
             learner.History.Count, last.ValidLoss, last.ValidAccuracy, clock.Elapsed.TotalSeconds));

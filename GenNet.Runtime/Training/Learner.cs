@@ -121,8 +121,8 @@ public sealed class Learner
     /// <summary>The batch index within the current phase, from 0.</summary>
     public int Iteration { get; private set; }
 
-    /// <summary>Optimizer steps taken so far, over all fits.</summary>
-    public long TrainingSteps { get; private set; }
+    /// <summary>Optimizer steps taken so far, over all fits (set it when resuming from a checkpoint).</summary>
+    public long TrainingSteps { get; set; }
 
     /// <summary>Whether the current phase is training (else validation).</summary>
     public bool Training { get; private set; }
@@ -152,15 +152,19 @@ public sealed class Learner
     /// <summary>Trains for <paramref name="epochs"/> epochs, validating after each.</summary>
     /// <param name="epochs">How many epochs; at least 1.</param>
     /// <param name="lr">A learning rate to set first, or <c>null</c> to keep the optimizer's.</param>
-    public void Fit(int epochs, double? lr = null)
+    /// <param name="startEpoch">Skip the epochs before this one (fastai's <c>start_epoch</c>), e.g. when resuming from
+    /// a checkpoint: <c>Fit(5, startEpoch: 2)</c> runs epochs 2, 3 and 4.</param>
+    public void Fit(int epochs, double? lr = null, int startEpoch = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(startEpoch);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(startEpoch, epochs);
         if (lr is { } rate)
             Optimizer.LearningRate = rate;
         Epochs = epochs;
         WithEvents<CancelFitException>(() =>
         {
-            for (Epoch = 0; Epoch < Epochs; Epoch++)
+            for (Epoch = startEpoch; Epoch < Epochs; Epoch++)
                 WithEvents<CancelEpochException>(OneEpoch, BeforeEpochEvent, AfterEpochEvent, AfterCancelEpochEvent);
         }, BeforeFitEvent, AfterFitEvent, AfterCancelFitEvent);
     }
