@@ -28,7 +28,7 @@ public sealed class MainJobPlotsTests
                 new[] { "run", "--project", Path.Combine(repo, "GenNet.Samples"), "-c", "Release", "--", "--epochs", "2" }, work, Limit);
             Assert.True(run.ExitCode == 0, run.Output);
             var output = Path.Combine(work, "gennet-out");
-            Assert.Contains($"output: {output} (metrics.jsonl, model.ckpt, samples.png, loss.png)", run.StandardOutput);
+            Assert.Contains($"output: {output} (model.safetensors, checkpoint.safetensors, metrics.jsonl, samples.png, loss.png)", run.StandardOutput);
             Assert.Equal(2, File.ReadAllLines(Path.Combine(output, "metrics.jsonl")).Length);
 
             // samples.png: show_images(xb[:16], imsize=1.7, titles=…): 680 × 680, 16 grey images, each under a title.
