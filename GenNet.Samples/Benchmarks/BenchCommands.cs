@@ -12,6 +12,7 @@ internal static class BenchCommands
         bench.Subcommands.Add(LoaderBench.Create());
         bench.Subcommands.Add(TrainBench.Create());
         bench.Subcommands.Add(OptimBench.Create());
+        bench.Subcommands.Add(HubBench.Create());
         return bench;
     }
 }
