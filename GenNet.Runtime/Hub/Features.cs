@@ -346,7 +346,8 @@ public sealed class Features : IReadOnlyDictionary<string, FeatureType>
         return result;
     }
 
-    internal static string ListRepr(IEnumerable<string> names) => "[" + string.Join(", ", names.Select(ClassLabel.Quote)) + "]";
+    /// <summary>Python's repr of a list of strings, e.g. <c>['image', 'label']</c>.</summary>
+    public static string ListRepr(IEnumerable<string> names) => "[" + string.Join(", ", names.Select(ClassLabel.Quote)) + "]";
 
     internal static string Indent(string text, string prefix)
     {

@@ -12,6 +12,7 @@ internal static class LessonCommands
         lesson.Subcommands.Add(DelegatesLesson.Create());
         lesson.Subcommands.Add(DataLesson.Create());
         lesson.Subcommands.Add(CallbacksLesson.Create());
+        lesson.Subcommands.Add(DatasetsLesson.Create());
         return lesson;
     }
 }
