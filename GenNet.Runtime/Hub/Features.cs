@@ -220,12 +220,17 @@ public sealed class ImageFeature : FeatureType
 /// <param name="Raw">Already decoded pixels, or <see langword="null"/>.</param>
 public sealed record EncodedImage(byte[]? Bytes, string? Path, Imaging.Image8? Raw = null)
 {
+    /// <summary>Grayscale pixels inside a shared block (IDX sources): copied out only when the row is read.</summary>
+    internal (byte[] Pixels, int Offset, int Height, int Width)? Block { get; init; }
+
     /// <summary>Decodes the image (reading the file when only a path is stored).</summary>
     /// <exception cref="System.IO.InvalidDataException">Nothing is stored, or the bytes are not an image.</exception>
     public Imaging.Image8 Decode(string? baseFolder = null)
     {
         if (Raw is { } raw)
             return raw;
+        if (Block is { } block)
+            return new Imaging.Image8(block.Pixels.AsSpan(block.Offset, block.Height * block.Width).ToArray(), block.Width, block.Height, 1);
         if (Bytes is { } bytes)
             return Imaging.ImageCodec.Decode(bytes);
         if (Path is { } path)

@@ -302,6 +302,20 @@ public sealed class HubDataset : IDataset<HubRow>
             {
                 if (n == 0)
                     return empty(0, 1, 1, 1, dtype: ScalarType.Byte);
+                if (image.Mode is null or "L" && RawBlocks(column) is { } blocks)
+                {
+                    // IDX sources: the pixels are already one block per shard; copy them, no per-image work.
+                    var (h, w) = (blocks[0].Height, blocks[0].Width);
+                    var all = new byte[(long)n * h * w];
+                    var at = 0L;
+                    foreach (var b in blocks)
+                    {
+                        Buffer.BlockCopy(b.Pixels, 0, all, (int)at, b.Pixels.Length);
+                        at += b.Pixels.Length;
+                    }
+                    using var blockScope = NewDisposeScope();
+                    return tensor(all, new long[] { n, 1, h, w }, ScalarType.Byte).DetachFromDisposeScope();
+                }
                 var first = (Image8)image.DecodeValue(columns[column][0], () => Where(0, column))!;
                 var plane = first.Width * first.Height * first.Channels;
                 var buffer = new byte[(long)n * plane];
@@ -358,6 +372,20 @@ public sealed class HubDataset : IDataset<HubRow>
             default:
                 throw new InvalidOperationException($"Column '{name}' ({Features[name]}) has no tensor form; ToTensors reads images, labels, numbers and booleans.");
         }
+    }
+
+    private (byte[] Pixels, int Height, int Width)[]? RawBlocks(int column)
+    {
+        var blocks = new (byte[], int, int)[shards.Length];
+        for (var s = 0; s < shards.Length; s++)
+        {
+            if (shards[s].RawImageBlock is not { } block || block.Column != column || block.Pixels.Length != (long)shards[s].RowCount * block.Height * block.Width)
+                return null;
+            if (s > 0 && (block.Height, block.Width) != (blocks[0].Item2, blocks[0].Item3))
+                return null;
+            blocks[s] = (block.Pixels, block.Height, block.Width);
+        }
+        return blocks;
     }
 
     internal static string Repr(object? value) => value switch

@@ -48,23 +48,31 @@ internal static class IdxSource
             imageName = card.Features.FirstOrDefault(f => f.Value is ImageFeature).Key ?? imageName;
             labelName = card.Features.FirstOrDefault(f => f.Value is ClassLabel).Key ?? labelName;
         }
-        foreach (var (split, imagesPath, labelsPath) in pairs)
+        var read = new (IdxFile Images, IdxFile Labels)[pairs.Count];
+        System.Threading.Tasks.Parallel.For(0, pairs.Count, i => read[i] = IdxReader.ReadImagesAndLabels(pairs[i].Images, pairs[i].Labels));
+        for (var p = 0; p < pairs.Count; p++)
         {
-            var (images, labels) = IdxReader.ReadImagesAndLabels(imagesPath, labelsPath);
+            var (split, imagesPath, labelsPath) = pairs[p];
+            var (images, labels) = read[p];
             if (images.ElementType != IdxElementType.UInt8 || labels.ElementType != IdxElementType.UInt8)
                 throw new InvalidDataException($"'{imagesPath}'/'{labelsPath}': GenNet reads 8-bit IDX images and labels, found {images.ElementType}/{labels.ElementType}.");
             int height = images.Dimensions[1], width = images.Dimensions[2];
             var plane = height * width;
             var imageColumn = new object?[images.Count];
             var labelColumn = new object?[images.Count];
+            var boxed = new object[256];
+            for (var i = 0; i < boxed.Length; i++)
+                boxed[i] = (long)i;
             for (var i = 0; i < images.Count; i++)
             {
-                var pixels = images.Data.AsSpan(i * plane, plane).ToArray();
-                imageColumn[i] = new EncodedImage(null, null, new Image8(pixels, width, height, 1));
-                labelColumn[i] = (long)labels.Data[i];
+                imageColumn[i] = new EncodedImage(null, null) { Block = (images.Data, i * plane, height, width) };
+                labelColumn[i] = boxed[labels.Data[i]];
                 maxLabel = Math.Max(maxLabel, labels.Data[i]);
             }
-            tables[split] = new StoredTable(imagesPath, new[] { imageName, labelName }, new[] { imageColumn, labelColumn }, images.Count, null);
+            tables[split] = new StoredTable(imagesPath, new[] { imageName, labelName }, new[] { imageColumn, labelColumn }, images.Count, null)
+            {
+                RawImageBlock = (0, images.Data, height, width),
+            };
         }
         var label = card?.Features.Values.OfType<ClassLabel>().FirstOrDefault() ?? new ClassLabel(maxLabel + 1);
         var image = card?.Features.Values.OfType<ImageFeature>().FirstOrDefault() ?? new ImageFeature();

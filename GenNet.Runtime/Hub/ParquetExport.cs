@@ -97,6 +97,7 @@ internal static class ParquetExport
         null => null,
         { Bytes: not null } => image with { Raw = null },
         { Raw: { } raw } => new EncodedImage(Png.Encode(raw.Pixels, raw.Width, raw.Height, raw.Channels), null),
+        { Path: null } => Encode(new EncodedImage(null, null, image.Decode())),
         _ => image,
     };
 }

@@ -39,6 +39,10 @@ internal sealed class StoredTable
     /// <summary>The features the file itself declares (parquet <c>huggingface</c> metadata), if any.</summary>
     public Features? Features { get; }
 
+    /// <summary>For IDX sources: the image column's pixels as one contiguous block (rows of height × width bytes), so
+    /// <see cref="HubDataset.ToTensors"/> copies it once instead of image by image.</summary>
+    public (int Column, byte[] Pixels, int Height, int Width)? RawImageBlock { get; init; }
+
     public object?[]? Column(string name)
     {
         for (var i = 0; i < ColumnNames.Count; i++)

@@ -230,3 +230,28 @@ internal static class TestExtensions
 {
     public static TResult Let<T, TResult>(this T value, Func<T, TResult> f) => f(value);
 }
+
+/// <summary>The Hub and Imaging public types never shadow a name users get from their TorchSharp usings.</summary>
+public sealed class HubNameTests
+{
+    [Fact]
+    public void NoPublicHubOrImagingTypeSharesASimpleNameWithTorchSharpImports()
+    {
+        static string Key(Type t) => t.Name; // Name includes the `N arity suffix
+        var torchSharp = typeof(TorchSharp.torch).Assembly;
+        var reachable = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var t in torchSharp.GetExportedTypes().Where(t => !t.IsNested && t.Namespace is "TorchSharp" or "TorchSharp.Modules"))
+            reachable.Add(Key(t));
+        foreach (var t in typeof(TorchSharp.torch).GetNestedTypes())
+        {
+            reachable.Add(Key(t));
+            foreach (var inner in t.GetNestedTypes())
+                reachable.Add(Key(inner)); // torch.nn.*, torch.optim.* … one level down, to be safe
+        }
+        var ours = typeof(HubDataset).Assembly.GetExportedTypes()
+            .Where(t => t.Namespace is "GenNet.Hub" || t == typeof(ImageCodec))
+            .Select(Key).ToList();
+        Assert.Contains("HubDataset", ours);
+        Assert.DoesNotContain(ours, reachable.Contains);
+    }
+}
