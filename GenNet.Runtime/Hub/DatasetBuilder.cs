@@ -49,6 +49,9 @@ public sealed class DatasetBuilder
         this.idxFolder = idxFolder;
     }
 
+    /// <summary>Where decompressed IDX copies are kept, or <see langword="null"/>.</summary>
+    internal string? IdxCache { get; init; }
+
     /// <summary>The name the dataset was asked for.</summary>
     public string Name { get; }
 
@@ -81,7 +84,7 @@ public sealed class DatasetBuilder
     {
         if (idxFolder is not null)
         {
-            var (features, tables) = IdxSource.Read(idxFolder, info);
+            var (features, tables) = IdxSource.Read(idxFolder, info, IdxCache);
             info ??= new DatasetInfo(features, tables.Select(t => new SplitInfo(t.Key, 0, t.Value.RowCount, Name)).ToList(), Name, ConfigName);
             return new DatasetDict(tables.Select(t => new KeyValuePair<string, HubDataset>(t.Key, new HubDataset(t.Key, new[] { t.Value }, features, info))), info, Source);
         }
@@ -128,7 +131,7 @@ public sealed class DatasetBuilder
 
     private DatasetInfo IdxInfo()
     {
-        var (features, tables) = IdxSource.Read(idxFolder!, null);
+        var (features, tables) = IdxSource.Read(idxFolder!, null, IdxCache);
         return new DatasetInfo(features, tables.Select(t => new SplitInfo(t.Key, 0, t.Value.RowCount, Name)).ToList(), Name, ConfigName);
     }
 

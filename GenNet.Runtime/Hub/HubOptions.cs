@@ -19,6 +19,13 @@ public sealed record HubOptions
     /// <summary>The Hub cache folder; default <c>$HF_HUB_CACHE</c>, else <c>$HF_HOME/hub</c>, else <c>~/.cache/huggingface/hub</c>.</summary>
     public string? CacheDir { get; init; }
 
+    /// <summary>
+    /// Where decompressed copies of gzip IDX files are kept (as <c>datasets</c> keeps Arrow copies), so later loads skip
+    /// the decompression; default <c>$HF_DATASETS_CACHE</c>, else <c>$HF_HOME/datasets</c>, else
+    /// <c>~/.cache/huggingface/datasets</c>. An empty string turns it off.
+    /// </summary>
+    public string? DatasetsCacheDir { get; init; }
+
     /// <summary>The Hub's address; default <c>$HF_ENDPOINT</c>, else <c>https://huggingface.co</c>.</summary>
     public string? Endpoint { get; init; }
 
@@ -59,6 +66,12 @@ public sealed record HubOptions
 
     internal string ResolvedEndpoint =>
         (Endpoint ?? (Environment.GetEnvironmentVariable("HF_ENDPOINT") is { Length: > 0 } e ? e : "https://huggingface.co")).TrimEnd('/');
+
+    internal string? ResolvedDatasetsCache =>
+        DatasetsCacheDir is { } d ? (d.Length == 0 ? null : d)
+        : Environment.GetEnvironmentVariable("HF_DATASETS_CACHE") is { Length: > 0 } env ? env
+        : Environment.GetEnvironmentVariable("HF_HOME") is { Length: > 0 } home ? Path.Combine(home, "datasets")
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "huggingface", "datasets");
 
     internal string? ResolvedToken => Token ?? (Environment.GetEnvironmentVariable("HF_TOKEN") is { Length: > 0 } t ? t : null);
 

@@ -36,8 +36,67 @@ internal static class IdxSource
     private static string? Existing(string folder, string name) =>
         new[] { name + ".gz", name }.Select(n => Path.Combine(folder, n)).FirstOrDefault(File.Exists);
 
+    private static (IdxFile Images, IdxFile Labels) ReadPair(string imagesPath, string labelsPath, string? cacheFolder)
+    {
+        var images = ReadCached(imagesPath, cacheFolder);
+        var labels = ReadCached(labelsPath, cacheFolder);
+        if (images.Count != labels.Count)
+            throw new InvalidDataException($"{imagesPath} holds {images.Count} images but {labelsPath} holds {labels.Count} labels.");
+        if (images.Dimensions.Length != 3 || labels.Dimensions.Length != 1)
+            throw new InvalidDataException($"{imagesPath}/{labelsPath}: expected 3-D images and 1-D labels.");
+        return (images, labels);
+    }
+
+    /// <summary>
+    /// Reads an IDX file; a gzip one through a decompressed copy in <paramref name="cacheFolder"/> (keyed by path, size and
+    /// time), made on first use: gzip decoding is most of the load time and cannot be split across cores.
+    /// </summary>
+    private static IdxFile ReadCached(string path, string? cacheFolder)
+    {
+        if (cacheFolder is null || !path.EndsWith(".gz", StringComparison.Ordinal))
+            return IdxReader.Read(path);
+        var info = new FileInfo(path);
+        var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{info.FullName}|{info.Length}|{info.LastWriteTimeUtc.Ticks}")))[..16];
+        var cached = Path.Combine(cacheFolder, "gennet-idx", $"{Path.GetFileNameWithoutExtension(path)}-{key}");
+        if (File.Exists(cached))
+        {
+            try
+            {
+                var file = IdxReader.Read(cached);
+                return new IdxFile(path, file.ElementType, file.Dimensions, file.Data);
+            }
+            catch (InvalidDataException)
+            {
+                // A damaged copy is rebuilt from the original below.
+            }
+        }
+        var read = IdxReader.Read(path);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(cached)!);
+            var temp = cached + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                Span<byte> header = stackalloc byte[4 + 4 * read.Dimensions.Length];
+                header[2] = (byte)read.ElementType;
+                header[3] = (byte)read.Dimensions.Length;
+                for (var d = 0; d < read.Dimensions.Length; d++)
+                    System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.Slice(4 + 4 * d), read.Dimensions[d]);
+                output.Write(header);
+                output.Write(read.Data);
+            }
+            File.Move(temp, cached, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // No writable cache: every load decompresses, which is only slower.
+        }
+        return read;
+    }
+
     /// <summary>Reads the splits; features from <paramref name="card"/> when it names an image and a class-label column.</summary>
-    public static (Features Features, Dictionary<string, StoredTable> Splits) Read(string folder, DatasetInfo? card)
+    public static (Features Features, Dictionary<string, StoredTable> Splits) Read(string folder, DatasetInfo? card, string? cacheFolder = null)
     {
         var pairs = Find(folder);
         var tables = new Dictionary<string, StoredTable>(StringComparer.Ordinal);
@@ -49,7 +108,7 @@ internal static class IdxSource
             labelName = card.Features.FirstOrDefault(f => f.Value is ClassLabel).Key ?? labelName;
         }
         var read = new (IdxFile Images, IdxFile Labels)[pairs.Count];
-        System.Threading.Tasks.Parallel.For(0, pairs.Count, i => read[i] = IdxReader.ReadImagesAndLabels(pairs[i].Images, pairs[i].Labels));
+        System.Threading.Tasks.Parallel.For(0, pairs.Count, i => read[i] = ReadPair(pairs[i].Images, pairs[i].Labels, cacheFolder));
         for (var p = 0; p < pairs.Count; p++)
         {
             var (split, imagesPath, labelsPath) = pairs[p];

@@ -46,7 +46,7 @@ internal static class SourceResolver
             if (idx.Count > 0)
             {
                 Note($"local folder {folder}: IDX files for {Features.ListRepr(idx.Select(i => i.Split))}");
-                return new DatasetBuilder(Path.GetFileName(folder), options.Config, DatasetSourceKind.LocalFolder, folder, tried, card.InfoFor(options.Config), Array.Empty<KeyValuePair<string, string[]>>(), null, folder);
+                return new DatasetBuilder(Path.GetFileName(folder), options.Config, DatasetSourceKind.LocalFolder, folder, tried, card.InfoFor(options.Config), Array.Empty<KeyValuePair<string, string[]>>(), null, folder) { IdxCache = options.ResolvedDatasetsCache };
             }
             Note($"local folder {folder}: no parquet files and no IDX image/label pairs");
             throw new DatasetNotFoundException(path, tried);
@@ -72,7 +72,7 @@ internal static class SourceResolver
             {
                 Note($"Debian package {package.Package}: IDX files in {folder}");
                 var card = DatasetCard.Parse(package.Card, $"GenNet's card for {package.Package}", path);
-                return new DatasetBuilder(path, card.Configs.FirstOrDefault()?.Name, DatasetSourceKind.SystemPackage, folder, tried, card.InfoFor(null), Array.Empty<KeyValuePair<string, string[]>>(), null, folder);
+                return new DatasetBuilder(path, card.Configs.FirstOrDefault()?.Name, DatasetSourceKind.SystemPackage, folder, tried, card.InfoFor(null), Array.Empty<KeyValuePair<string, string[]>>(), null, folder) { IdxCache = options.ResolvedDatasetsCache };
             }
             Note($"Debian package {package.Package}: {folder} has no IDX files (apt-get install {package.Package})");
         }

@@ -23,7 +23,7 @@ public sealed class FashionMnistHubTests : IDisposable
 
     public void Dispose() => Directory.Delete(root, recursive: true);
 
-    private HubOptions Offline => new() { Offline = true, CacheDir = Path.Combine(root, "empty-cache") };
+    private HubOptions Offline => new() { Offline = true, CacheDir = Path.Combine(root, "empty-cache"), DatasetsCacheDir = Path.Combine(root, "datasets-cache") };
 
     [Fact]
     public void TheLessonsCellsGiveTheLessonsAnswers()
@@ -52,6 +52,10 @@ public sealed class FashionMnistHubTests : IDisposable
     public async Task IdxAndParquetGiveIdenticalRowsAndNumpysPixelSums()
     {
         var idx = LoadDataset("fashion_mnist", Offline);
+        // The second load reads the decompressed copies the first one left in the datasets cache, with the same rows.
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(root, "datasets-cache", "gennet-idx")).Length);
+        var again = LoadDataset("fashion_mnist", Offline);
+        Assert.True(idx["train"].ToTensors()["image"].equal(again["train"].ToTensors()["image"]).all().item<bool>());
 
         // numpy's answer from the same IDX files: the first image's pixel sum, the whole split's, and label counts.
         const string script =

@@ -20,7 +20,7 @@ public sealed class HubDatasetTests : IDisposable
 
     public void Dispose() => Directory.Delete(root, recursive: true);
 
-    private HubOptions Offline => new() { Offline = true, CacheDir = Path.Combine(root, "no-cache"), SystemDatasetsFolder = Path.Combine(root, "no-system") };
+    private HubOptions Offline => new() { Offline = true, CacheDir = Path.Combine(root, "no-cache"), SystemDatasetsFolder = Path.Combine(root, "no-system"), DatasetsCacheDir = "" };
 
     [Fact]
     public async Task AFolderWithACardAndShardsLoadsAsTheCardDescribes()
@@ -214,6 +214,28 @@ public sealed class HubDatasetTests : IDisposable
         Assert.Contains("apt-get install dataset-fashion-mnist", e.Message);
         Assert.Contains("HF_ENDPOINT", e.Message);
         Assert.Equal(4, e.Tried.Count);
+    }
+
+    [Fact]
+    public void JpegAndModeConversionDecodeAsPilDoes()
+    {
+        // A flat colour survives JPEG compression almost exactly.
+        var rgb = Enumerable.Repeat(new byte[] { 200, 40, 10 }, 16 * 16).SelectMany(p => p).ToArray();
+        using var jpeg = new MemoryStream();
+        new StbImageWriteSharp.ImageWriter().WriteJpg(rgb, 16, 16, StbImageWriteSharp.ColorComponents.RedGreenBlue, jpeg, 95);
+        var ds = HubDataset.FromDict(new Dictionary<string, IReadOnlyList<object?>>
+        {
+            ["img"] = new object?[] { jpeg.ToArray() },
+            ["label"] = new object?[] { 2 },
+        }, new Features(new KeyValuePair<string, FeatureType>[] { new("img", new ImageFeature(mode: "L")), new("label", new ClassLabel(HubFixtures.ColourNames)) }));
+        var grey = ds[0].Get<Image8>("img");
+        Assert.Equal((16, 16, 1), (grey.Width, grey.Height, grey.Channels));
+        // PIL's L = (R*19595 + G*38470 + B*7471 + 0x8000) >> 16 = 84 for (200, 40, 10); JPEG may move it by a little.
+        Assert.InRange(grey.Pixels[100], 81, 87);
+        Assert.Equal("Image(mode='L', decode=True)", ds.Features["img"].ToString());
+        Assert.Equal(new byte[] { 76 }, ImageCodec.Convert(new Image8(new byte[] { 255, 0, 0 }, 1, 1, 3), "L").Pixels);
+        Assert.Equal(new byte[] { 9, 9, 9, 255 }, ImageCodec.Convert(new Image8(new byte[] { 9 }, 1, 1, 1), "RGBA").Pixels);
+        Assert.Throws<ArgumentException>(() => new ImageFeature(mode: "CMYK"));
     }
 
     [Fact]
