@@ -91,6 +91,37 @@ internal static class ParquetTable
         }
     }
 
+    /// <summary>The total row count of <paramref name="paths"/> from their footers (-1 when one is unreadable).</summary>
+    public static long CountRows(IEnumerable<string> paths)
+    {
+        long total = 0;
+        foreach (var path in paths)
+        {
+            try
+            {
+                using var stream = File.OpenRead(path);
+                var reader = ParquetReader.CreateAsync(stream, leaveStreamOpen: true).GetAwaiter().GetResult();
+                try
+                {
+                    for (var g = 0; g < reader.RowGroupCount; g++)
+                    {
+                        using var group = reader.OpenRowGroupReader(g);
+                        total += group.RowCount;
+                    }
+                }
+                finally
+                {
+                    reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                }
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or InvalidOperationException or UnauthorizedAccessException)
+            {
+                return -1;
+            }
+        }
+        return total;
+    }
+
     private static Features? FeaturesFromMetadata(string json, string path)
     {
         JsonNode? root;

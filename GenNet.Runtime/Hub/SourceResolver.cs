@@ -122,8 +122,22 @@ internal static class SourceResolver
             note($"HF cache {repoFolder}: snapshot {commit} has no parquet data files");
             return null;
         }
-        note($"HF cache {snapshot}: {splits.Sum(s => s.Value.Length)} parquet file(s) for {Features.ListRepr(splits.Select(s => s.Key))}");
         var full = splits.Select(s => new KeyValuePair<string, string[]>(s.Key, s.Value.Select(f => HubCache.SafeJoin(snapshot, f)).ToArray())).ToList();
+        // A snapshot can hold some shards only (an interrupted download): when the card states the split sizes, the
+        // files' own row counts must add up, or the cache is not used.
+        if (infoCard.InfoFor(config) is { } stated)
+        {
+            foreach (var (split, paths) in full)
+            {
+                var expected = stated.Splits.FirstOrDefault(s => s.Name == split)?.NumExamples ?? 0;
+                if (expected > 0 && ParquetTable.CountRows(paths) is var rows && rows != expected)
+                {
+                    note($"HF cache {snapshot}: split '{split}' has {rows} of the card's {expected} rows (an incomplete download); not used");
+                    return null;
+                }
+            }
+        }
+        note($"HF cache {snapshot}: {splits.Sum(s => s.Value.Length)} parquet file(s) for {Features.ListRepr(splits.Select(s => s.Key))}");
         return (snapshot, config, infoCard.InfoFor(config), full);
     }
 

@@ -135,6 +135,21 @@ public sealed class HubClientTests : IDisposable
     }
 
     [Fact]
+    public async Task ASnapshotMissingShardsIsNotUsedOffline()
+    {
+        var files = await RepoFilesAsync();
+        var commit = "89abcdef0123456789abcdef0123456789abcdef";
+        var script = Path.Combine(ProcessRunner.RepositoryRoot(), "GenNet.Tests", "Hub", "reference", "hf_cache.py");
+        foreach (var path in files.Keys.Where(p => p != "colours/train-00002-of-00003.parquet"))
+        {
+            var run = ProcessRunner.Run("/usr/bin/python3", new[] { script, "store", Cache, Repo, "main", commit, path, Path.Combine(root, "src", path) }, root, TimeSpan.FromMinutes(1));
+            Assert.True(run.ExitCode == 0, run.Output);
+        }
+        var e = await Assert.ThrowsAsync<DatasetNotFoundException>(() => LoadDatasetAsync(Repo, Options(offline: true)));
+        Assert.Contains("split 'train' has 8 of the card's 12 rows (an incomplete download); not used", e.Message);
+    }
+
+    [Fact]
     public async Task ServerErrorsAreRetriedAndACutDownloadIsResumedWithRange()
     {
         var files = await RepoFilesAsync();
