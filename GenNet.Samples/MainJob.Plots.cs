@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using GenNet.Imaging;
 using GenNet.Plotting;
 using GenNet.Training;
 using static TorchSharp.torch;
@@ -16,30 +17,18 @@ internal static partial class MainJob
     internal const string DefaultOutputFolder = "gennet-out";
 
     /// <summary>
-    /// Fashion-MNIST's class names in label order (the dataset card's ClassLabel). The one place the main job and the
-    /// lesson take them from; when the Hub loader lands, its <c>ClassLabel.Int2Str</c> replaces this list.
-    /// </summary>
-    internal static readonly IReadOnlyList<string> FashionMnistClassNames =
-        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
-
-    /// <summary>
-    /// Writes <c>samples.png</c>: the first 16 training images in a 4 × 4 grid, each titled with its class name (the
-    /// lesson's <c>show_images(xb[:16], imsize=1.7, titles=…)</c>, 680 × 680 pixels).
+    /// Writes <c>samples.png</c>: up to 16 training images in a grid, each titled with its class name (the lesson's
+    /// <c>show_images(xb[:16], imsize=1.7, titles=…)</c>, 680 × 680 pixels for 16).
     /// </summary>
     /// <param name="folder">The output folder (created if missing).</param>
-    /// <param name="images">N × 784 (or N × 28 × 28) images in [0, 1].</param>
-    /// <param name="labels">N class indices.</param>
-    /// <param name="classNames">The name of each class index.</param>
+    /// <param name="images">The images, as the dataset decodes them.</param>
+    /// <param name="titles">Each image's class name (the dataset's <c>ClassLabel.Int2Str</c>).</param>
     /// <returns>The file's full path.</returns>
-    internal static string WriteSamples(string folder, Tensor images, Tensor labels, IReadOnlyList<string> classNames)
+    internal static string WriteSamples(string folder, IReadOnlyList<Image8> images, IReadOnlyList<string> titles)
     {
-        using var scope = NewDisposeScope();
-        var count = (int)Math.Min(16, images.shape[0]);
-        var xb = images[..count].reshape(count, 28, 28);
-        var titles = labels[..count].data<long>().Select(label => classNames[(int)label]).ToArray();
         // As the lesson's notebook sets rcParams['image.cmap'] = 'gray' before showing the data.
         Colormap.Default = Colormap.Gray;
-        return Plot.ShowImages(xb, imsize: 1.7, titles: titles).SavePng(Path.Combine(folder, "samples.png"));
+        return Plot.ShowImages(images.ToList(), imsize: 1.7, titles: titles.ToArray()).SavePng(Path.Combine(folder, "samples.png"));
     }
 
     /// <summary>Writes <c>loss.png</c>: training and validation loss per epoch, with a legend.</summary>

@@ -13,6 +13,7 @@ internal static class BenchCommands
         bench.Subcommands.Add(TrainBench.Create());
         bench.Subcommands.Add(OptimBench.Create());
         bench.Subcommands.Add(CheckpointBench.Create());
+        bench.Subcommands.Add(HubBench.Create());
         return bench;
     }
 }

@@ -13,6 +13,7 @@ internal static class LessonCommands
         lesson.Subcommands.Add(DataLesson.Create());
         lesson.Subcommands.Add(CallbacksLesson.Create());
         lesson.Subcommands.Add(PlottingLesson.Create());
+        lesson.Subcommands.Add(DatasetsLesson.Create());
         return lesson;
     }
 }

@@ -4,7 +4,8 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using GenNet.Plotting;
-using GenNet.Samples.Data;
+using GenNet.Hub;
+using GenNet.Imaging;
 using static TorchSharp.torch;
 
 namespace GenNet.Samples.Lesson;
@@ -26,17 +27,24 @@ internal static class PlottingLesson
 
     private static int Run(string folder)
     {
-        var source = FashionMnistSource.Locate(null);
-        if (source is null)
+        DatasetDict dsd;
+        try
         {
-            Console.Error.WriteLine($"error: {FashionMnistSource.HowToGetTheData}");
+            dsd = MainJob.LoadBuilderOrRepositoryCopy("fashion_mnist").Load();
+        }
+        catch (Exception e) when (e is DatasetNotFoundException or InvalidDataException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
             return 3;
         }
-        var data = FashionMnistSource.Load(source);
         using var scope = NewDisposeScope();
-        var xb = data.TrainX[..16].reshape(16, 28, 28);
-        var names = MainJob.FashionMnistClassNames;
-        var titles = data.TrainY[..16].data<long>().Select(label => names[(int)label]).ToArray();
+        var train = dsd["train"];
+        var (x, y) = train.Features;
+        var featy = (ClassLabel)train.Features[y];
+        var rows = Enumerable.Range(0, 16).Select(i => train[i]).ToList();
+        // The lesson's xb: a batch of 16 images as a tensor, values in [0, 1].
+        var xb = stack(rows.Select(row => row.Get<Image8>(x).ToTensor()).ToArray()).reshape(16, 28, 28);
+        var titles = featy.Int2Str(rows.Select(row => Convert.ToInt64(row[y], System.Globalization.CultureInfo.InvariantCulture))).ToArray();
         Colormap.Default = Colormap.Gray; // the notebook's mpl.rcParams['image.cmap'] = 'gray'
 
         Step("show_image(xb[0], figsize=(2, 2), title=…): one image, no ticks, no frame");
