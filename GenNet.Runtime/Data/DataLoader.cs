@@ -8,19 +8,6 @@ using static TorchSharp.torch;
 
 namespace GenNet.Data;
 
-/// <summary>Diagnostics shared by all loaders.</summary>
-public static class DataLoader
-{
-    private static int activeWorkerThreads;
-
-    /// <summary>The number of loader worker threads alive in the process (0 once every loader is disposed or finished).</summary>
-    public static int ActiveWorkerThreads => Volatile.Read(ref activeWorkerThreads);
-
-    internal static void WorkerStarted() => Interlocked.Increment(ref activeWorkerThreads);
-
-    internal static void WorkerStopped() => Interlocked.Decrement(ref activeWorkerThreads);
-}
-
 /// <summary>
 /// PyTorch's <c>DataLoader</c> on threads: batches of a dataset in sampler order, loaded ahead by worker threads.
 /// Enumerating it is one epoch; enumerating again is the next.
@@ -512,7 +499,7 @@ public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
             {
                 var workerId = id;
                 threads[id] = new Thread(() => Run(workerId)) { IsBackground = true, Name = $"GenNet DataLoader worker {id}" };
-                DataLoader.WorkerStarted();
+                DataLoaderWorkers.Started();
                 threads[id].Start();
             }
         }
@@ -552,7 +539,7 @@ public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
             }
             finally
             {
-                DataLoader.WorkerStopped();
+                DataLoaderWorkers.Stopped();
             }
         }
 

@@ -253,7 +253,7 @@ public static class DefaultCollate
 
     private static string Describe(object batch) => batch switch
     {
-        Tensor t => "a tensor " + TensorDataset.Shape(t),
+        Tensor t => "a tensor " + TensorPairDataset.Shape(t),
         object[] a => $"a list of {a.Length} ({string.Join(", ", a.Select(x => x is null ? "null" : x is Tensor ? "Tensor" : x.GetType().Name))})",
         _ => "a " + batch.GetType().Name,
     };
@@ -347,8 +347,8 @@ public static class DefaultCollate
             var t = column[i] as Tensor ?? throw Mismatch(path, column, column[i]!, "a tensor");
             if (!t.shape.AsSpan().SequenceEqual(first.shape) || t.dtype != first.dtype)
                 throw new ArgumentException(
-                    $"Cannot collate {path}: item {i} is a {t.dtype} tensor of shape {TensorDataset.Shape(t)} but item 0 is a " +
-                    $"{first.dtype} tensor of shape {TensorDataset.Shape(first)}; stacking needs equal shapes and dtypes.");
+                    $"Cannot collate {path}: item {i} is a {t.dtype} tensor of shape {TensorPairDataset.Shape(t)} but item 0 is a " +
+                    $"{first.dtype} tensor of shape {TensorPairDataset.Shape(first)}; stacking needs equal shapes and dtypes.");
             tensors[i] = t;
         }
         return stack(tensors);

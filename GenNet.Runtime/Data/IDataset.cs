@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using static TorchSharp.torch;
 
 namespace GenNet.Data;
 
@@ -53,6 +54,13 @@ public static class Dataset
         ArgumentNullException.ThrowIfNull(items);
         return new FuncDataset<T>(items.Count, i => items[i]);
     }
+
+    /// <summary>
+    /// PyTorch's <c>TensorDataset(x, y)</c>: item <c>i</c> is <c>(x[i], y[i])</c>, and a loader gathers each batch in one
+    /// call per tensor (see <see cref="TensorPairDataset"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">A tensor is a scalar, or the first dimensions differ.</exception>
+    public static TensorPairDataset FromTensors(Tensor x, Tensor y) => new(x, y);
 
     /// <summary>
     /// A lazy view that applies <paramref name="transform"/> to each item on access (fastai's <c>with_transform</c>

@@ -78,7 +78,7 @@ internal static class LoaderBench
 
         using var x = tensor(floats, [n, 784]);
         using var y = tensor(labels64);
-        var tensorDataset = new TensorDataset(x, y);
+        var tensorDataset = new TensorPairDataset(x, y);
         var memoryDataset = new MemoryDataset<float, long>(floats, 784, labels64);
         Console.Write("encoding 60k PNGs… ");
         var pngs = new byte[n][];
@@ -177,9 +177,9 @@ internal static class LoaderBench
             prefetchFactor: workers > 0 ? 8 : null, collate: collate, consumerLoads: consumerLoads);
         var name = kind switch
         {
-            "batched" => "TensorDataset (batch-indexed)",
+            "batched" => "TensorPairDataset (batch-indexed)",
             "per_item" => "MemoryDataset + default collate",
-            "per_item_native" => "TensorDataset per item + default collate",
+            "per_item_native" => "TensorPairDataset per item + default collate",
             _ => "PNG decode per item",
         } + $", {workers}w" + (consumerLoads ? " + consumer" : "");
         return new Config(name, group, () =>

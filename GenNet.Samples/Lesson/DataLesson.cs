@@ -30,7 +30,7 @@ internal static class DataLesson
         Console.WriteLine($"Training set: {source}: x {Shape(x)} {x.dtype}, y {Shape(y)} {y.dtype}");
 
         Step("1. A dataset: length + indexer, item i is (x[i], y[i])");
-        var ds = new TensorDataset(x, y);
+        var ds = new TensorPairDataset(x, y);
         var (x0, y0) = ds[0];
         Console.WriteLine($"ds.Count = {ds.Count}; ds[0] = (x {Shape(x0)}, y {y0.item<long>()})");
 

@@ -11,27 +11,29 @@ namespace GenNet.Data;
 /// makes a <see cref="DataLoader{TItem, TBatch}"/> over it fast.
 /// </summary>
 /// <remarks>
+/// <para>Named <c>TensorPairDataset</c>, not <c>TensorDataset</c>: that name is TorchSharp.Modules' (its loader's dataset),
+/// which the ordinary imports bring in next to GenNet.Data. <see cref="Dataset.FromTensors"/> creates one.</para>
 /// The dataset does not own the tensors: dispose them yourself when the dataset is no longer used. Their values may
 /// change in place, but not their shapes: the layout is read once, when the dataset is created.
 /// </remarks>
-public sealed class TensorDataset : IDataset<(Tensor X, Tensor Y)>, IBatchDataset<(Tensor X, Tensor Y)>
+public sealed class TensorPairDataset : IDataset<(Tensor X, Tensor Y)>, IBatchDataset<(Tensor X, Tensor Y)>
 {
     private readonly RowGatherer xRows;
     private readonly RowGatherer yRows;
 
     /// <summary>Creates the dataset; <paramref name="x"/> and <paramref name="y"/> must have the same length.</summary>
     /// <exception cref="ArgumentException">A tensor is a scalar, or the first dimensions differ.</exception>
-    public TensorDataset(Tensor x, Tensor y)
+    public TensorPairDataset(Tensor x, Tensor y)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         if (x.dim() == 0 || y.dim() == 0)
-            throw new ArgumentException($"TensorDataset needs tensors with a first (item) dimension; got x {Shape(x)} and y {Shape(y)}.");
+            throw new ArgumentException($"TensorPairDataset needs tensors with a first (item) dimension; got x {Shape(x)} and y {Shape(y)}.");
         if (x.shape[0] != y.shape[0])
             throw new ArgumentException(
-                $"TensorDataset: x has {x.shape[0]} items (shape {Shape(x)}) but y has {y.shape[0]} (shape {Shape(y)}).", nameof(y));
+                $"TensorPairDataset: x has {x.shape[0]} items (shape {Shape(x)}) but y has {y.shape[0]} (shape {Shape(y)}).", nameof(y));
         if (x.shape[0] > int.MaxValue)
-            throw new ArgumentException($"TensorDataset supports at most {int.MaxValue} items; x has {x.shape[0]}.", nameof(x));
+            throw new ArgumentException($"TensorPairDataset supports at most {int.MaxValue} items; x has {x.shape[0]}.", nameof(x));
         X = x;
         Y = y;
         Count = (int)x.shape[0];
@@ -53,7 +55,7 @@ public sealed class TensorDataset : IDataset<(Tensor X, Tensor Y)>, IBatchDatase
     {
         get
         {
-            Dataset.CheckIndex(index, Count, "a TensorDataset");
+            Dataset.CheckIndex(index, Count, "a TensorPairDataset");
             return (X[index], Y[index]);
         }
     }
@@ -64,7 +66,7 @@ public sealed class TensorDataset : IDataset<(Tensor X, Tensor Y)>, IBatchDatase
     public (Tensor X, Tensor Y) GetBatch(ReadOnlySpan<int> indices)
     {
         foreach (var i in indices)
-            Dataset.CheckIndex(i, Count, "a TensorDataset");
+            Dataset.CheckIndex(i, Count, "a TensorPairDataset");
         var x = xRows.Gather(indices);
         try
         {
@@ -117,7 +119,7 @@ public sealed class TensorDataset : IDataset<(Tensor X, Tensor Y)>, IBatchDatase
             var from = source.bytes;
             if (from.Length != totalBytes)
                 throw new InvalidOperationException(
-                    $"TensorDataset: {name} now holds {from.Length} bytes but held {totalBytes} when the dataset was created; " +
+                    $"TensorPairDataset: {name} now holds {from.Length} bytes but held {totalBytes} when the dataset was created; " +
                     "do not resize its tensors while the dataset is in use.");
             var shape = (long[])batchShape.Clone();
             shape[0] = indices.Length;
