@@ -51,7 +51,7 @@ public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
     private readonly Func<IReadOnlyList<TItem>, TBatch> collate;
     private readonly bool pinActive;
     private readonly Device? transferDevice;
-    private readonly Random seeds;
+    private readonly Random? seeds;
     private readonly CancellationTokenSource disposed = new();
     private readonly List<WorkerPool> pools = new();
     private WorkerPool? persistentPool;
@@ -75,7 +75,9 @@ public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
     /// <param name="prefetchFactor">Batches loaded ahead per worker (default 2); only with workers.</param>
     /// <param name="persistentWorkers">Keep the worker threads between epochs (until disposal); only with workers.</param>
     /// <param name="device">Copy each batch to this device on the consumer's thread (CUDA), or leave it on the CPU.</param>
-    /// <param name="seed">Seed for shuffling and <see cref="DataLoaderContext.Random"/> (PyTorch's generator).</param>
+    /// <param name="seed">Seed for shuffling and <see cref="DataLoaderContext.Random"/> (PyTorch's generator). Without it,
+    /// each epoch draws its seeds from TorchSharp's global generator when it starts, as PyTorch does, so
+    /// <c>torch.manual_seed</c> alone reproduces a run.</param>
     /// <param name="consumerLoads">GenNet only: while the next batch is not ready, the consumer's thread loads queued
     /// batches itself instead of sleeping (workers + 1 loading threads, fewer thread wake-ups; best when the consumer has
     /// little else to do). Excludes <paramref name="timeout"/>; only with workers.</param>
@@ -125,7 +127,7 @@ public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
         if (device is { type: DeviceType.CUDA } && !cuda.is_available())
             throw new ArgumentException($"device {device} was requested but CUDA is not available on this machine.", nameof(device));
 
-        seeds = new Random(seed ?? Random.Shared.Next());
+        seeds = seed is { } fixedSeed ? new Random(fixedSeed) : null;
         pinActive = pinMemory && cuda.is_available();
         transferDevice = device is { type: not DeviceType.CPU } ? device : null;
         if ((pinActive || transferDevice is not null) && !BatchTensors.CanMap(typeof(TBatch)))
@@ -134,7 +136,7 @@ public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
                 nameof(device));
 
         var autoBatching = batchSize is not null;
-        Sampler = batchSampler is null ? sampler ?? (shuffle ? new RandomSampler(dataset.Count, seeds.NextInt64()) : new SequentialSampler(dataset.Count)) : null;
+        Sampler = batchSampler is null ? sampler ?? (shuffle ? new RandomSampler(dataset.Count, seeds?.NextInt64()) : new SequentialSampler(dataset.Count)) : null;
         BatchSampler = batchSampler ?? new BatchSampler(Sampler!, batchSize ?? 1, dropLast);
         BatchSize = batchSampler is null ? batchSize : null;
         DropLast = dropLast;
@@ -214,8 +216,10 @@ public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
 
     private (int Epoch, long Seed) NextEpoch()
     {
-        lock (seeds)
-            return (epoch++, seeds.NextInt64());
+        // Without a seed of its own, the epoch's base seed comes from the global generator as the epoch starts (PyTorch's
+        // base_seed), so torch.manual_seed alone reproduces the run.
+        lock (disposed)
+            return (epoch++, seeds?.NextInt64() ?? RandomSampler.DrawGlobalSeed());
     }
 
     private IEnumerable<TBatch> Sequential(CancellationToken cancellationToken)

@@ -43,7 +43,8 @@ public static partial class DataLoaders
     /// <param name="batchSize">The training batch size.</param>
     /// <param name="collate">Turns a list of items into a batch.</param>
     /// <param name="numWorkers">Worker threads for each loader.</param>
-    /// <param name="seed">Seeds the training loader's shuffling.</param>
+    /// <param name="seed">Seeds the training loader's shuffling; without it, each epoch's order is drawn from TorchSharp's
+    /// global generator (<c>torch.manual_seed</c>).</param>
     public static DataLoaders<TBatch> Create<TItem, TBatch>(IDataset<TItem> train, IDataset<TItem> valid, int batchSize,
         Func<IReadOnlyList<TItem>, TBatch> collate, int numWorkers = 0, int? seed = null)
     {

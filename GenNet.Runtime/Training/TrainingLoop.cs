@@ -45,7 +45,7 @@ public static class TrainingLoop
     /// <param name="train">Training inputs and targets (first dimension: samples).</param>
     /// <param name="valid">Validation inputs and targets.</param>
     /// <param name="batchSize">The training batch size.</param>
-    /// <param name="seed">Seeds the shuffling (a new order every epoch, the same sequence every run); null for a different order every run.</param>
+    /// <param name="seed">Seeds the shuffling (a new order every epoch, the same sequence every run); null to draw each epoch's order from TorchSharp's global generator, so <c>torch.manual_seed</c> reproduces it.</param>
     public static GenNet.Data.DataLoaders<(Tensor X, Tensor Y)> GetDls(
         (Tensor x, Tensor y) train, (Tensor x, Tensor y) valid, int batchSize, long? seed = null)
     {
