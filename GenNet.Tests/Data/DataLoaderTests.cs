@@ -141,23 +141,23 @@ public sealed class DataLoaderTests
 
     private sealed class CountingTensorDataset(TensorPairDataset inner) : IDataset<(Tensor, Tensor)>, IBatchDataset<(Tensor, Tensor)>
     {
-        private int batchCalls, itemCalls;
-        public int BatchCalls => batchCalls;
-        public int ItemCalls => itemCalls;
+        private int _batchCalls, _itemCalls;
+        public int BatchCalls => _batchCalls;
+        public int ItemCalls => _itemCalls;
         public int Count => inner.Count;
 
         public (Tensor, Tensor) this[int index]
         {
             get
             {
-                Interlocked.Increment(ref itemCalls);
+                Interlocked.Increment(ref _itemCalls);
                 return inner[index];
             }
         }
 
         public (Tensor, Tensor) GetBatch(ReadOnlySpan<int> indices)
         {
-            Interlocked.Increment(ref batchCalls);
+            Interlocked.Increment(ref _batchCalls);
             return inner.GetBatch(indices);
         }
     }
