@@ -45,15 +45,13 @@ public static class TrainingLoop
     /// <param name="train">Training inputs and targets (first dimension: samples).</param>
     /// <param name="valid">Validation inputs and targets.</param>
     /// <param name="batchSize">The training batch size.</param>
-    /// <param name="seed">Seeds the shuffling (a new order every epoch, the same sequence every run); null for a different order every run.</param>
-    public static (GenNet.Data.DataLoader<(Tensor X, Tensor Y), (Tensor X, Tensor Y)> Train, GenNet.Data.DataLoader<(Tensor X, Tensor Y), (Tensor X, Tensor Y)> Valid) GetDls(
+    /// <param name="seed">Seeds the shuffling (a new order every epoch, the same sequence every run); null to draw each epoch's order from TorchSharp's global generator, so <c>torch.manual_seed</c> reproduces it.</param>
+    public static GenNet.Data.DataLoaders<(Tensor X, Tensor Y)> GetDls(
         (Tensor x, Tensor y) train, (Tensor x, Tensor y) valid, int batchSize, long? seed = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        // TensorDataset is batch-indexed: each batch is one gather, with no per-item tensors.
-        var trainDs = new GenNet.Data.TensorDataset(train.x, train.y);
-        var validDs = new GenNet.Data.TensorDataset(valid.x, valid.y);
-        return (new GenNet.Data.DataLoader<(Tensor X, Tensor Y), (Tensor X, Tensor Y)>(trainDs, batchSize, shuffle: true, seed: seed is { } s ? unchecked((int)s) : null),
-                new GenNet.Data.DataLoader<(Tensor X, Tensor Y), (Tensor X, Tensor Y)>(validDs, batchSize * 2));
+        // TensorPairDataset is batch-indexed: each batch is one gather, with no per-item tensors.
+        return GenNet.Data.DataLoaders.Create(new GenNet.Data.TensorPairDataset(train.x, train.y), new GenNet.Data.TensorPairDataset(valid.x, valid.y),
+            batchSize, seed: seed is { } s ? unchecked((int)s) : null);
     }
 }

@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using GenNet.Data;
 using GenNet.Data.Idx;
 using GenNet.Imaging;
+using GenNet.Samples.Data;
 using static GenNet.Samples.Benchmarks.Statistics;
 using static TorchSharp.torch;
 
@@ -21,7 +22,6 @@ namespace GenNet.Samples.Benchmarks;
 internal static class LoaderBench
 {
     private const int BatchSize = 50;
-    private const string FashionDirectory = "/usr/share/datasets/fashion-mnist";
     private const string Python = "/usr/bin/python3";
 
     public static Command Create()
@@ -29,32 +29,29 @@ internal static class LoaderBench
         var epochs = new Option<int>("--epochs") { Description = "Measured epochs per configuration (after one warm-up).", DefaultValueFactory = _ => 5 };
         var pngEpochs = new Option<int>("--png-epochs") { Description = "Measured epochs for the slow configurations (PNG decoding, per-item native tensors).", DefaultValueFactory = _ => 5 };
         var noPython = new Option<bool>("--no-pytorch") { Description = "Skip the PyTorch reference script." };
+        var data = new Option<string?>("--data") { Description = "Folder with the Fashion-MNIST IDX .gz files (default: Debian's package, else the repository copy)." };
+        var randomData = new Option<bool>("--random-data") { Description = "Measure on random bytes of Fashion-MNIST's shape instead of the real images." };
+        var dataOnly = new Option<bool>("--data-only") { Description = "Resolve and read the data, print its line, and stop before measuring." };
         var command = new Command("loader", "DataLoader throughput (samples/s) against PyTorch's DataLoader.");
-        command.Options.Add(epochs);
-        command.Options.Add(pngEpochs);
-        command.Options.Add(noPython);
-        command.SetAction(parse => Run(parse.GetValue(epochs), parse.GetValue(pngEpochs), !parse.GetValue(noPython)));
+        foreach (var option in new Option[] { epochs, pngEpochs, noPython, data, randomData, dataOnly })
+            command.Options.Add(option);
+        command.SetAction(parse => Run(parse.GetValue(epochs), parse.GetValue(pngEpochs), !parse.GetValue(noPython),
+            parse.GetValue(data), parse.GetValue(randomData), parse.GetValue(dataOnly)));
         return command;
     }
 
     private sealed record Config(string Name, string Group, Func<int> RunEpoch, IDisposable? Loader);
 
-    private static int Run(int epochs, int pngEpochs, bool runPyTorch)
+    private static int Run(int epochs, int pngEpochs, bool runPyTorch, string? dataOption, bool randomData, bool dataOnly)
     {
         // One intra-op thread: the loaders use no intra-op parallelism, and idle OpenMP threads spinning next to the
         // loader threads would only slow everything on 2 cores.
         set_num_threads(1);
-        var imagesPath = Path.Combine(FashionDirectory, "train-images-idx3-ubyte.gz");
-        var labelsPath = Path.Combine(FashionDirectory, "train-labels-idx1-ubyte.gz");
+        string? imagesPath = null;
         byte[] pixels;
         byte[] labelBytes;
         string source;
-        if (File.Exists(imagesPath) && File.Exists(labelsPath))
-        {
-            var (images, labels) = IdxReader.ReadImagesAndLabels(imagesPath, labelsPath);
-            (pixels, labelBytes, source) = (images.Data, labels.Data, "Fashion-MNIST " + string.Join("×", images.Dimensions));
-        }
-        else
+        if (randomData)
         {
             var random = new Random(0);
             pixels = new byte[60000 * 784];
@@ -62,7 +59,29 @@ internal static class LoaderBench
             random.NextBytes(pixels);
             for (var i = 0; i < labelBytes.Length; i++)
                 labelBytes[i] = (byte)random.Next(10);
-            source = "random 60000×28×28 (install dataset-fashion-mnist for the real data)";
+            source = "random 60000×28×28 (--random-data)";
+        }
+        else
+        {
+            // The main job's sources, in its order; random data only when asked for.
+            string? folder;
+            try
+            {
+                folder = FashionMnistSource.Locate(dataOption);
+            }
+            catch (DirectoryNotFoundException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 1;
+            }
+            if (folder is null)
+            {
+                Console.Error.WriteLine($"error: {FashionMnistSource.HowToGetTheData} (or pass --random-data)");
+                return 1;
+            }
+            (imagesPath, var labelsPath) = FashionMnistSource.TrainingFiles(folder);
+            var (images, labels) = IdxReader.ReadImagesAndLabels(imagesPath, labelsPath);
+            (pixels, labelBytes, source) = (images.Data, labels.Data, $"Fashion-MNIST {string.Join("×", images.Dimensions)} from {folder}");
         }
         var n = labelBytes.Length;
         var floats = new float[pixels.Length];
@@ -70,15 +89,17 @@ internal static class LoaderBench
             floats[i] = pixels[i] / 255f;
         var labels64 = Array.ConvertAll(labelBytes, b => (long)b);
         Console.WriteLine($"data: {source}; batch {BatchSize}; median of {epochs} epochs after a warm-up ({pngEpochs} for the slow ones)");
+        if (dataOnly)
+            return 0;
 
         // PyTorch runs alone (before and after GenNet, so the two never compete for the 2 cores), and each of its
         // figures is the better of the two runs: the machine's load phases should not flatter GenNet.
-        var pytorchImages = File.Exists(imagesPath) ? imagesPath : null;
+        var pytorchImages = imagesPath;
         var pytorch = runPyTorch ? RunPyTorch(pytorchImages, epochs, pngEpochs) : null;
 
         using var x = tensor(floats, [n, 784]);
         using var y = tensor(labels64);
-        var tensorDataset = new TensorDataset(x, y);
+        var tensorDataset = new TensorPairDataset(x, y);
         var memoryDataset = new MemoryDataset<float, long>(floats, 784, labels64);
         Console.Write("encoding 60k PNGs… ");
         var pngs = new byte[n][];
@@ -177,9 +198,9 @@ internal static class LoaderBench
             prefetchFactor: workers > 0 ? 8 : null, collate: collate, consumerLoads: consumerLoads);
         var name = kind switch
         {
-            "batched" => "TensorDataset (batch-indexed)",
+            "batched" => "TensorPairDataset (batch-indexed)",
             "per_item" => "MemoryDataset + default collate",
-            "per_item_native" => "TensorDataset per item + default collate",
+            "per_item_native" => "TensorPairDataset per item + default collate",
             _ => "PNG decode per item",
         } + $", {workers}w" + (consumerLoads ? " + consumer" : "");
         return new Config(name, group, () =>

@@ -23,6 +23,9 @@ internal sealed record FashionMnist(Tensor TrainX, Tensor TrainY, Tensor ValidX,
 internal static class FashionMnistSource
 {
     public const string DebianFolder = "/usr/share/datasets/fashion-mnist";
+
+    /// <summary>Overrides where Debian's package is looked for (tests point it at a missing folder to see the fallback).</summary>
+    public const string DebianFolderVariable = "GENNET_FASHION_MNIST_DEBIAN";
     private const string EmbeddedRelative = "Data/fashion-mnist";
     private static readonly string[] Files =
     {
@@ -53,7 +56,7 @@ internal static class FashionMnistSource
 
     private static IEnumerable<string> Candidates()
     {
-        yield return DebianFolder;
+        yield return Environment.GetEnvironmentVariable(DebianFolderVariable) is { Length: > 0 } debian ? debian : DebianFolder;
         yield return Path.Combine(AppContext.BaseDirectory, EmbeddedRelative);
         // Run from a source tree without the copy in the output folder: walk up to the repository.
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -61,6 +64,10 @@ internal static class FashionMnistSource
     }
 
     private static bool HasAllFiles(string folder) => Array.TrueForAll(Files, f => File.Exists(Path.Combine(folder, f)));
+
+    /// <summary>The training images and labels files of a located folder (the benchmarks read only those).</summary>
+    public static (string Images, string Labels) TrainingFiles(string folder) =>
+        (Path.Combine(folder, Files[0]), Path.Combine(folder, Files[1]));
 
     /// <summary>Reads the four files; tensors are created outside any dispose scope the caller may hold.</summary>
     /// <exception cref="InvalidDataException">A file's header, length or content is wrong; the message names the file.</exception>

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using GenNet.Data;
 using GenNet.Data.Idx;
+using GenNet.Samples.Data;
 using static TorchSharp.torch;
 
 namespace GenNet.Samples.Lesson;
@@ -18,19 +19,24 @@ internal static class DataLesson
 
     public static Command Create()
     {
+        var data = new Option<string?>("--data") { Description = "Folder with the Fashion-MNIST IDX .gz files (default: Debian's package, else the repository copy)." };
+        var randomData = new Option<bool>("--random-data") { Description = "Use random data of Fashion-MNIST's shape instead of the real images." };
         var command = new Command("data", "Datasets, samplers, batch samplers, collate, workers and the full DataLoader, step by step.");
-        command.SetAction(_ => Run());
+        command.Options.Add(data);
+        command.Options.Add(randomData);
+        command.SetAction(parse => Run(parse.GetValue(data), parse.GetValue(randomData)));
         return command;
     }
 
-    private static int Run()
+    private static int Run(string? dataOption, bool randomData)
     {
         using var scope = NewDisposeScope();
-        var (x, y, source) = LoadTrainingSet();
+        if (LoadTrainingSet(dataOption, randomData) is not var (x, y, source))
+            return 1;
         Console.WriteLine($"Training set: {source}: x {Shape(x)} {x.dtype}, y {Shape(y)} {y.dtype}");
 
         Step("1. A dataset: length + indexer, item i is (x[i], y[i])");
-        var ds = new TensorDataset(x, y);
+        var ds = new TensorPairDataset(x, y);
         var (x0, y0) = ds[0];
         Console.WriteLine($"ds.Count = {ds.Count}; ds[0] = (x {Shape(x0)}, y {y0.item<long>()})");
 
@@ -95,20 +101,35 @@ internal static class DataLesson
         return 0;
     }
 
-    private static (Tensor X, Tensor Y, string Source) LoadTrainingSet()
+    /// <summary>The real training set from the main job's sources (never random data unless asked), or null after
+    /// printing how to get it.</summary>
+    private static (Tensor X, Tensor Y, string Source)? LoadTrainingSet(string? dataOption, bool randomData)
     {
-        const string directory = "/usr/share/datasets/fashion-mnist";
-        var imagesPath = Path.Combine(directory, "train-images-idx3-ubyte.gz");
-        var labelsPath = Path.Combine(directory, "train-labels-idx1-ubyte.gz");
-        if (File.Exists(imagesPath) && File.Exists(labelsPath))
+        if (randomData)
         {
-            var (images, labels) = IdxReader.ReadImagesAndLabels(imagesPath, labelsPath);
-            using var pixels = images.ToTensor();
-            using var targets = labels.ToTensor();
-            return (pixels.reshape(images.Count, images.ItemLength).to(ScalarType.Float32).div_(255), targets.to(ScalarType.Int64), "Fashion-MNIST (" + directory + ")");
+            manual_seed(1);
+            return (rand(60000, 784), randint(0, 10, [60000]), "random data of Fashion-MNIST's shape (--random-data)");
         }
-        manual_seed(1);
-        return (rand(60000, 784), randint(0, 10, [60000]), "random data of Fashion-MNIST's shape (install dataset-fashion-mnist for the real data)");
+        string? folder;
+        try
+        {
+            folder = FashionMnistSource.Locate(dataOption);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return null;
+        }
+        if (folder is null)
+        {
+            Console.Error.WriteLine($"error: {FashionMnistSource.HowToGetTheData} (or pass --random-data)");
+            return null;
+        }
+        var (imagesPath, labelsPath) = FashionMnistSource.TrainingFiles(folder);
+        var (images, labels) = IdxReader.ReadImagesAndLabels(imagesPath, labelsPath);
+        using var pixels = images.ToTensor();
+        using var targets = labels.ToTensor();
+        return (pixels.reshape(images.Count, images.ItemLength).to(ScalarType.Float32).div_(255), targets.to(ScalarType.Int64), "Fashion-MNIST (" + folder + ")");
     }
 
     private static void Step(string title)

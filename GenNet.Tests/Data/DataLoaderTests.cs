@@ -125,7 +125,7 @@ public sealed class DataLoaderTests
         using var scope = NewDisposeScope();
         var x = arange(20, dtype: ScalarType.Float32).reshape(10, 2);
         var y = arange(10, dtype: ScalarType.Int64);
-        var counting = new CountingTensorDataset(new TensorDataset(x, y));
+        var counting = new CountingTensorDataset(new TensorPairDataset(x, y));
         using var loader = new DataLoader<(Tensor, Tensor), (Tensor, Tensor)>(counting, batchSize: 4, shuffle: true, seed: 3, numWorkers: 2);
         var labels = Epoch(loader);
         Assert.Equal(3, counting.BatchCalls);
@@ -139,25 +139,25 @@ public sealed class DataLoaderTests
         Assert.Equal(10, counting.ItemCalls);
     }
 
-    private sealed class CountingTensorDataset(TensorDataset inner) : IDataset<(Tensor, Tensor)>, IBatchDataset<(Tensor, Tensor)>
+    private sealed class CountingTensorDataset(TensorPairDataset inner) : IDataset<(Tensor, Tensor)>, IBatchDataset<(Tensor, Tensor)>
     {
-        private int batchCalls, itemCalls;
-        public int BatchCalls => batchCalls;
-        public int ItemCalls => itemCalls;
+        private int _batchCalls, _itemCalls;
+        public int BatchCalls => _batchCalls;
+        public int ItemCalls => _itemCalls;
         public int Count => inner.Count;
 
         public (Tensor, Tensor) this[int index]
         {
             get
             {
-                Interlocked.Increment(ref itemCalls);
+                Interlocked.Increment(ref _itemCalls);
                 return inner[index];
             }
         }
 
         public (Tensor, Tensor) GetBatch(ReadOnlySpan<int> indices)
         {
-            Interlocked.Increment(ref batchCalls);
+            Interlocked.Increment(ref _batchCalls);
             return inner.GetBatch(indices);
         }
     }
@@ -332,7 +332,7 @@ public sealed class DataLoaderTests
         var dataset = Rows(200);
         var persistent = new DataLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(dataset, batchSize: 10, numWorkers: 3, persistentWorkers: true);
         Assert.Equal(20, Epoch(persistent).Count);
-        Assert.Equal(3, DataLoader.ActiveWorkerThreads); // kept between epochs
+        Assert.Equal(3, DataLoaderWorkers.ActiveThreads); // kept between epochs
         Assert.Equal(20, Epoch(persistent).Count);
         foreach (var (x, y) in persistent)
         {
@@ -347,7 +347,7 @@ public sealed class DataLoaderTests
         using var transient = new DataLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(dataset, batchSize: 10, numWorkers: 4);
         foreach (var (x, y) in transient)
         {
-            Assert.Equal(4, DataLoader.ActiveWorkerThreads);
+            Assert.Equal(4, DataLoaderWorkers.ActiveThreads);
             x.Dispose();
             y.Dispose();
             break;
@@ -415,8 +415,8 @@ public sealed class DataLoaderTests
     {
         // Workers are joined before Dispose returns; the generous wait only covers a loaded machine.
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DataLoader.ActiveWorkerThreads != 0 && DateTime.UtcNow < deadline)
+        while (DataLoaderWorkers.ActiveThreads != 0 && DateTime.UtcNow < deadline)
             Thread.Sleep(20);
-        Assert.Equal(0, DataLoader.ActiveWorkerThreads);
+        Assert.Equal(0, DataLoaderWorkers.ActiveThreads);
     }
 }

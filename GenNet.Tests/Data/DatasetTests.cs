@@ -19,13 +19,13 @@ public sealed class DatasetTests
         foreach (var source in new[] { x, x.t().contiguous().t() })
         {
             // The second source is not contiguous, so it takes the index_select path.
-            var ds = new TensorDataset(source, y);
+            var ds = new TensorPairDataset(source, y);
             var (xb, yb) = ds.GetBatch(indices);
             Assert.Equal(source.index_select(0, index).data<float>().ToArray(), xb.data<float>().ToArray());
             Assert.Equal(new long[] { 110, 0, 30, 30, 70 }, yb.data<long>().ToArray());
             Assert.Equal(new long[] { 5, 5 }, xb.shape);
         }
-        var (x3, y3) = new TensorDataset(x, y)[3];
+        var (x3, y3) = new TensorPairDataset(x, y)[3];
         Assert.Equal(new float[] { 15, 16, 17, 18, 19 }, x3.data<float>().ToArray());
         Assert.Equal(30L, y3.item<long>());
     }
@@ -47,11 +47,11 @@ public sealed class DatasetTests
         };
         foreach (var source in sources)
         {
-            var (xb, yb) = new TensorDataset(source, source).GetBatch(indices);
+            var (xb, yb) = new TensorPairDataset(source, source).GetBatch(indices);
             var expected = source.index_select(0, index);
             Assert.Equal(expected.shape, xb.shape);
             Assert.Equal(expected.dtype, xb.dtype);
-            Assert.True(expected.eq(xb).all().item<bool>(), $"rows of {source.dtype} {TensorDataset.Shape(source)} differ");
+            Assert.True(expected.eq(xb).all().item<bool>(), $"rows of {source.dtype} {TensorPairDataset.Shape(source)} differ");
             Assert.True(expected.eq(yb).all().item<bool>());
         }
     }
@@ -61,7 +61,7 @@ public sealed class DatasetTests
     {
         using var scope = NewDisposeScope();
         var x = zeros(10, 4);
-        var ds = new TensorDataset(x, arange(10));
+        var ds = new TensorPairDataset(x, arange(10));
         x.set_(zeros(5, 4));
         var error = Assert.Throws<InvalidOperationException>(() => ds.GetBatch([0, 1]));
         Assert.Contains("X now holds 80 bytes but held 160", error.Message);
@@ -71,10 +71,10 @@ public sealed class DatasetTests
     public void DatasetsRejectInconsistentInputAndBadIndices()
     {
         using var scope = NewDisposeScope();
-        var error = Assert.Throws<ArgumentException>(() => new TensorDataset(zeros(4, 2), zeros(3)));
+        var error = Assert.Throws<ArgumentException>(() => new TensorPairDataset(zeros(4, 2), zeros(3)));
         Assert.Contains("4 items", error.Message);
         Assert.Contains("3", error.Message);
-        var ds = new TensorDataset(zeros(4, 2), zeros(4));
+        var ds = new TensorPairDataset(zeros(4, 2), zeros(4));
         Assert.Throws<ArgumentOutOfRangeException>(() => ds.GetBatch([0, 4]));
         Assert.Throws<ArgumentOutOfRangeException>(() => ds[-1]);
 

@@ -11,9 +11,9 @@ namespace GenNet.Tests.Data;
 
 public sealed class IdxAndPngTests : IDisposable
 {
-    private readonly string directory = Directory.CreateTempSubdirectory("gennet-idx-").FullName;
+    private readonly string _directory = Directory.CreateTempSubdirectory("gennet-idx-").FullName;
 
-    public void Dispose() => Directory.Delete(directory, recursive: true);
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static byte[] Idx(byte type, int[] dims, byte[] data)
     {
@@ -28,7 +28,7 @@ public sealed class IdxAndPngTests : IDisposable
 
     private string Write(string name, byte[] content, bool gzip)
     {
-        var path = Path.Combine(directory, name);
+        var path = Path.Combine(_directory, name);
         if (gzip)
         {
             using var file = File.Create(path);

@@ -45,19 +45,21 @@ public sealed class SequentialSampler : ISampler
 /// <summary>
 /// A random permutation of 0 … count − 1, a new one every epoch. With a seed the sequence of epochs is reproducible:
 /// two samplers with the same seed yield the same permutations, epoch after epoch (TorchSharp's shuffler repeats the
-/// first permutation every epoch instead).
+/// first permutation every epoch instead). Without one, as PyTorch's <c>RandomSampler</c> without a generator, each
+/// epoch draws its seed from TorchSharp's global generator when it starts, so <c>torch.manual_seed</c> reproduces it.
 /// </summary>
 public sealed class RandomSampler : ISampler
 {
-    private readonly long seed;
-    private int epoch;
+    private readonly long? _seed;
+    private int _epoch;
 
-    /// <summary>Creates a sampler over <paramref name="count"/> indices; without <paramref name="seed"/> a random one is drawn.</summary>
+    /// <summary>Creates a sampler over <paramref name="count"/> indices; without <paramref name="seed"/> every epoch's seed
+    /// is drawn from TorchSharp's global generator.</summary>
     public RandomSampler(int count, long? seed = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         Count = count;
-        this.seed = seed ?? Random.Shared.NextInt64();
+        _seed = seed;
     }
 
     /// <inheritdoc/>
@@ -66,16 +68,31 @@ public sealed class RandomSampler : ISampler
     /// <summary>The epoch the next enumeration yields (starts at 0; each enumeration advances it).</summary>
     public int Epoch
     {
-        get => Volatile.Read(ref epoch);
+        get => Volatile.Read(ref _epoch);
         set
         {
             ArgumentOutOfRangeException.ThrowIfNegative(value);
-            Volatile.Write(ref epoch, value);
+            Volatile.Write(ref _epoch, value);
         }
     }
 
     /// <summary>The permutation of epoch <paramref name="epochNumber"/>: a pure function of the seed and the epoch.</summary>
-    public int[] Permutation(int epochNumber)
+    /// <exception cref="InvalidOperationException">The sampler has no seed (its epochs follow the global generator).</exception>
+    public int[] Permutation(int epochNumber) =>
+        Permutation(_seed ?? throw new InvalidOperationException(
+            "This RandomSampler has no seed: each epoch draws one from TorchSharp's global generator. Give it a seed to replay an epoch by number."),
+            epochNumber);
+
+    /// <inheritdoc/>
+    public IEnumerator<int> GetEnumerator()
+    {
+        var epochNumber = Interlocked.Increment(ref _epoch) - 1;
+        // A drawn seed is new every epoch already; only a fixed seed needs the epoch number to vary the order.
+        var order = _seed is { } seed ? Permutation(seed, epochNumber) : Permutation(DrawGlobalSeed(), 0);
+        return ((IEnumerable<int>)order).GetEnumerator();
+    }
+
+    private int[] Permutation(long seed, int epochNumber)
     {
         var order = new int[Count];
         for (var i = 0; i < order.Length; i++)
@@ -85,11 +102,12 @@ public sealed class RandomSampler : ISampler
         return order;
     }
 
-    /// <inheritdoc/>
-    public IEnumerator<int> GetEnumerator()
+    /// <summary>A seed from TorchSharp's global generator (PyTorch's <c>torch.empty((), dtype=torch.int64).random_()</c>),
+    /// so <c>torch.manual_seed</c> decides it.</summary>
+    internal static long DrawGlobalSeed()
     {
-        var order = Permutation(Interlocked.Increment(ref epoch) - 1);
-        return ((IEnumerable<int>)order).GetEnumerator();
+        using var drawn = TorchSharp.torch.randint(long.MaxValue, [1], dtype: TorchSharp.torch.ScalarType.Int64);
+        return drawn.item<long>();
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

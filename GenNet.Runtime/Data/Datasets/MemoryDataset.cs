@@ -12,8 +12,8 @@ namespace GenNet.Data;
 public sealed class MemoryDataset<T, TLabel> : IDataset<(ReadOnlyMemory<T> X, TLabel Y)>
     where T : unmanaged
 {
-    private readonly ReadOnlyMemory<T> data;
-    private readonly ReadOnlyMemory<TLabel> labels;
+    private readonly ReadOnlyMemory<T> _data;
+    private readonly ReadOnlyMemory<TLabel> _labels;
 
     /// <summary>Creates the dataset over <paramref name="data"/> (rows of <paramref name="rowLength"/>) and <paramref name="labels"/>.</summary>
     /// <exception cref="ArgumentException">The data length is not <c>labels.Length × rowLength</c>.</exception>
@@ -24,8 +24,8 @@ public sealed class MemoryDataset<T, TLabel> : IDataset<(ReadOnlyMemory<T> X, TL
             throw new ArgumentException(
                 $"MemoryDataset: {labels.Length} labels × {rowLength} elements per row = {(long)labels.Length * rowLength}, " +
                 $"but the data holds {data.Length} elements.", nameof(data));
-        this.data = data;
-        this.labels = labels;
+        _data = data;
+        _labels = labels;
         RowLength = rowLength;
     }
 
@@ -33,7 +33,7 @@ public sealed class MemoryDataset<T, TLabel> : IDataset<(ReadOnlyMemory<T> X, TL
     public int RowLength { get; }
 
     /// <inheritdoc/>
-    public int Count => labels.Length;
+    public int Count => _labels.Length;
 
     /// <inheritdoc/>
     public (ReadOnlyMemory<T> X, TLabel Y) this[int index]
@@ -41,7 +41,7 @@ public sealed class MemoryDataset<T, TLabel> : IDataset<(ReadOnlyMemory<T> X, TL
         get
         {
             Dataset.CheckIndex(index, Count, "a MemoryDataset");
-            return (data.Slice(index * RowLength, RowLength), labels.Span[index]);
+            return (_data.Slice(index * RowLength, RowLength), _labels.Span[index]);
         }
     }
 }

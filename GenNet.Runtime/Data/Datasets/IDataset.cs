@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using static TorchSharp.torch;
 
 namespace GenNet.Data;
 
@@ -55,6 +56,13 @@ public static class Dataset
     }
 
     /// <summary>
+    /// PyTorch's <c>TensorDataset(x, y)</c>: item <c>i</c> is <c>(x[i], y[i])</c>, and a loader gathers each batch in one
+    /// call per tensor (see <see cref="TensorPairDataset"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">A tensor is a scalar, or the first dimensions differ.</exception>
+    public static TensorPairDataset FromTensors(Tensor x, Tensor y) => new(x, y);
+
+    /// <summary>
     /// A lazy view that applies <paramref name="transform"/> to each item on access (fastai's <c>with_transform</c>
     /// per item); the transform runs on the loader's worker threads.
     /// </summary>
@@ -72,13 +80,13 @@ public static class Dataset
 /// <typeparam name="T">The item type.</typeparam>
 public sealed class FuncDataset<T> : IDataset<T>
 {
-    private readonly Func<int, T> getItem;
+    private readonly Func<int, T> _getItem;
 
     /// <summary>Creates a dataset of <paramref name="count"/> items given by <paramref name="getItem"/>.</summary>
     public FuncDataset(int count, Func<int, T> getItem)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        this.getItem = getItem ?? throw new ArgumentNullException(nameof(getItem));
+        _getItem = getItem ?? throw new ArgumentNullException(nameof(getItem));
         Count = count;
     }
 
@@ -91,7 +99,7 @@ public sealed class FuncDataset<T> : IDataset<T>
         get
         {
             Dataset.CheckIndex(index, Count, "a FuncDataset");
-            return getItem(index);
+            return _getItem(index);
         }
     }
 }
@@ -101,19 +109,19 @@ public sealed class FuncDataset<T> : IDataset<T>
 /// <typeparam name="TOut">The transformed item type.</typeparam>
 public sealed class MappedDataset<TIn, TOut> : IDataset<TOut>
 {
-    private readonly IDataset<TIn> source;
-    private readonly Func<TIn, TOut> transform;
+    private readonly IDataset<TIn> _source;
+    private readonly Func<TIn, TOut> _transform;
 
     /// <summary>Wraps <paramref name="source"/> so each item is passed through <paramref name="transform"/>.</summary>
     public MappedDataset(IDataset<TIn> source, Func<TIn, TOut> transform)
     {
-        this.source = source ?? throw new ArgumentNullException(nameof(source));
-        this.transform = transform ?? throw new ArgumentNullException(nameof(transform));
+        _source = source ?? throw new ArgumentNullException(nameof(source));
+        _transform = transform ?? throw new ArgumentNullException(nameof(transform));
     }
 
     /// <inheritdoc/>
-    public int Count => source.Count;
+    public int Count => _source.Count;
 
     /// <inheritdoc/>
-    public TOut this[int index] => transform(source[index]);
+    public TOut this[int index] => _transform(_source[index]);
 }

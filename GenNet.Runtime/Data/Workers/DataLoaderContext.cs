@@ -14,8 +14,8 @@ namespace GenNet.Data;
 /// </remarks>
 public sealed class DataLoaderContext
 {
-    [ThreadStatic] private static DataLoaderContext? current;
-    private Random? random;
+    [ThreadStatic] private static DataLoaderContext? _current;
+    private Random? _random;
 
     internal DataLoaderContext(int workerId, int workerCount, int epoch, int batchIndex, int seed, CancellationToken cancellationToken)
     {
@@ -28,7 +28,7 @@ public sealed class DataLoaderContext
     }
 
     /// <summary>The context of the batch this thread is loading, or <see langword="null"/> outside a loader.</summary>
-    public static DataLoaderContext? Current => current;
+    public static DataLoaderContext? Current => _current;
 
     /// <summary>The worker's number (0 … <see cref="WorkerCount"/> − 1), or −1 when the consumer's thread loads (no workers).</summary>
     public int WorkerId { get; }
@@ -46,19 +46,19 @@ public sealed class DataLoaderContext
     public int Seed { get; }
 
     /// <summary>A random generator seeded with <see cref="Seed"/>, created on first use; use it for random transforms.</summary>
-    public Random Random => random ??= new Random(Seed);
+    public Random Random => _random ??= new Random(Seed);
 
     /// <summary>Signalled when the loader stops (disposed, cancelled, timed out or failed); long item loads may watch it.</summary>
     public CancellationToken CancellationToken { get; }
 
     internal static DataLoaderContext? Enter(DataLoaderContext context)
     {
-        var previous = current;
-        current = context;
+        var previous = _current;
+        _current = context;
         return previous;
     }
 
-    internal static void Exit(DataLoaderContext? previous) => current = previous;
+    internal static void Exit(DataLoaderContext? previous) => _current = previous;
 }
 
 /// <summary>

@@ -8,19 +8,6 @@ using static TorchSharp.torch;
 
 namespace GenNet.Data;
 
-/// <summary>Diagnostics shared by all loaders.</summary>
-public static class DataLoader
-{
-    private static int activeWorkerThreads;
-
-    /// <summary>The number of loader worker threads alive in the process (0 once every loader is disposed or finished).</summary>
-    public static int ActiveWorkerThreads => Volatile.Read(ref activeWorkerThreads);
-
-    internal static void WorkerStarted() => Interlocked.Increment(ref activeWorkerThreads);
-
-    internal static void WorkerStopped() => Interlocked.Decrement(ref activeWorkerThreads);
-}
-
 /// <summary>
 /// PyTorch's <c>DataLoader</c> on threads: batches of a dataset in sampler order, loaded ahead by worker threads.
 /// Enumerating it is one epoch; enumerating again is the next.
@@ -56,19 +43,17 @@ public static class DataLoader
 /// <typeparam name="TBatch">The batch type the collate function (or the batch-indexed dataset) produces.</typeparam>
 public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
 {
-    private const int DisposeJoinMilliseconds = 10_000;
     private static readonly TimeSpan LookAheadLimit = TimeSpan.FromMilliseconds(1);
 
-    private readonly IDataset<TItem> dataset;
-    private readonly IBatchDataset<TBatch>? batchDataset;
-    private readonly Func<IReadOnlyList<TItem>, TBatch> collate;
-    private readonly bool pinActive;
-    private readonly Device? transferDevice;
-    private readonly Random seeds;
-    private readonly CancellationTokenSource disposed = new();
-    private readonly List<WorkerPool> pools = new();
-    private WorkerPool? persistentPool;
-    private int epoch;
+    private readonly IDataset<TItem> _dataset;
+    private readonly BatchFetcher<TItem, TBatch> _fetcher;
+    private readonly bool _pin;
+    private readonly Device? _transferDevice;
+    private readonly Random? _seeds;
+    private readonly CancellationTokenSource _disposed = new();
+    private readonly List<WorkerPool<TBatch>> _pools = new();
+    private WorkerPool<TBatch>? _persistentPool;
+    private int _epoch;
 
     /// <summary>Creates a loader; the parameters and their exclusions are PyTorch's.</summary>
     /// <param name="dataset">The dataset. If it also implements <see cref="IBatchDataset{TBatch}"/> and no
@@ -88,7 +73,9 @@ public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
     /// <param name="prefetchFactor">Batches loaded ahead per worker (default 2); only with workers.</param>
     /// <param name="persistentWorkers">Keep the worker threads between epochs (until disposal); only with workers.</param>
     /// <param name="device">Copy each batch to this device on the consumer's thread (CUDA), or leave it on the CPU.</param>
-    /// <param name="seed">Seed for shuffling and <see cref="DataLoaderContext.Random"/> (PyTorch's generator).</param>
+    /// <param name="seed">Seed for shuffling and <see cref="DataLoaderContext.Random"/> (PyTorch's generator). Without it,
+    /// each epoch draws its seeds from TorchSharp's global generator when it starts, as PyTorch does, so
+    /// <c>torch.manual_seed</c> alone reproduces a run.</param>
     /// <param name="consumerLoads">GenNet only: while the next batch is not ready, the consumer's thread loads queued
     /// batches itself instead of sleeping (workers + 1 loading threads, fewer thread wake-ups; best when the consumer has
     /// little else to do). Excludes <paramref name="timeout"/>; only with workers.</param>
@@ -110,7 +97,7 @@ public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
         int? seed = null,
         bool consumerLoads = false)
     {
-        this.dataset = dataset ?? throw new ArgumentNullException(nameof(dataset));
+        _dataset = dataset ?? throw new ArgumentNullException(nameof(dataset));
         if (numWorkers < 0)
             throw new ArgumentOutOfRangeException(nameof(numWorkers), numWorkers, "numWorkers must be 0 (load on the consumer's thread) or more.");
         if (timeout is { } t && t < TimeSpan.Zero)
@@ -138,16 +125,16 @@ public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
         if (device is { type: DeviceType.CUDA } && !cuda.is_available())
             throw new ArgumentException($"device {device} was requested but CUDA is not available on this machine.", nameof(device));
 
-        seeds = new Random(seed ?? Random.Shared.Next());
-        pinActive = pinMemory && cuda.is_available();
-        transferDevice = device is { type: not DeviceType.CPU } ? device : null;
-        if ((pinActive || transferDevice is not null) && !BatchTensors.CanMap(typeof(TBatch)))
+        _seeds = seed is { } fixedSeed ? new Random(fixedSeed) : null;
+        _pin = pinMemory && cuda.is_available();
+        _transferDevice = device is { type: not DeviceType.CPU } ? device : null;
+        if ((_pin || _transferDevice is not null) && !BatchTensors.CanMap(typeof(TBatch)))
             throw new ArgumentException(
                 $"Batches of type {typeof(TBatch)} cannot be pinned or moved to {device}; use a supported batch type (see BatchTensors.Map) or move them yourself.",
                 nameof(device));
 
         var autoBatching = batchSize is not null;
-        Sampler = batchSampler is null ? sampler ?? (shuffle ? new RandomSampler(dataset.Count, seeds.NextInt64()) : new SequentialSampler(dataset.Count)) : null;
+        Sampler = batchSampler is null ? sampler ?? (shuffle ? new RandomSampler(dataset.Count, _seeds?.NextInt64()) : new SequentialSampler(dataset.Count)) : null;
         BatchSampler = batchSampler ?? new BatchSampler(Sampler!, batchSize ?? 1, dropLast);
         BatchSize = batchSampler is null ? batchSize : null;
         DropLast = dropLast;
@@ -156,18 +143,19 @@ public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
         PrefetchFactor = numWorkers > 0 ? prefetchFactor ?? 2 : null;
         PersistentWorkers = persistentWorkers;
         Device = device;
-        PinMemory = pinActive;
+        PinMemory = _pin;
         ConsumerLoads = consumerLoads;
 
-        if (collate is null && autoBatching && dataset is IBatchDataset<TBatch> batched)
-            batchDataset = batched;
-        this.collate = collate ?? (autoBatching
-            ? DefaultCollate.For<TItem, TBatch>(pinActive)
-            : DefaultCollate.ForSingle<TItem, TBatch>());
+        // The fetcher (fetch.py): one GetBatch call when the dataset can, else items + collate. The default collate is only
+        // built (and its batch type checked) when it is used.
+        var batchDataset = collate is null && autoBatching ? dataset as IBatchDataset<TBatch> : null;
+        _fetcher = new BatchFetcher<TItem, TBatch>(dataset, batchDataset, batchDataset is not null ? null : collate ?? (autoBatching
+            ? DefaultCollate.For<TItem, TBatch>(_pin)
+            : DefaultCollate.ForSingle<TItem, TBatch>()));
     }
 
     /// <summary>The dataset.</summary>
-    public IDataset<TItem> Dataset => dataset;
+    public IDataset<TItem> Dataset => _dataset;
 
     /// <summary>Items per batch; <see langword="null"/> when a batch sampler was given or automatic batching is off.</summary>
     public int? BatchSize { get; }
@@ -208,33 +196,36 @@ public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
     /// <inheritdoc/>
     public override IEnumerable<TBatch> Iterate(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(disposed.IsCancellationRequested, this);
+        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
         return NumWorkers == 0 ? Sequential(cancellationToken) : Parallel(cancellationToken);
     }
 
     /// <summary>Stops and joins the worker threads; batches already handed out stay valid.</summary>
     public override void Dispose()
     {
-        if (disposed.IsCancellationRequested)
+        if (_disposed.IsCancellationRequested)
             return;
-        disposed.Cancel();
-        WorkerPool[] running;
-        lock (pools)
-            running = pools.ToArray();
+        _disposed.Cancel();
+        WorkerPool<TBatch>[] running;
+        lock (_pools)
+            running = _pools.ToArray();
         foreach (var pool in running)
             pool.Dispose();
     }
 
     private (int Epoch, long Seed) NextEpoch()
     {
-        lock (seeds)
-            return (epoch++, seeds.NextInt64());
+        // Without a seed of its own, the epoch's base seed comes from the global generator as the epoch starts (PyTorch's
+        // base_seed), so torch.manual_seed alone reproduces the run.
+        lock (_disposed)
+            return (_epoch++, _seeds?.NextInt64() ?? RandomSampler.DrawGlobalSeed());
     }
 
+    /// <summary>No workers: each batch is loaded on the consumer's thread when it is asked for.</summary>
     private IEnumerable<TBatch> Sequential(CancellationToken cancellationToken)
     {
         var (epochNumber, epochSeed) = NextEpoch();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposed.Token);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
         var batchIndex = 0;
         foreach (var indices in BatchSampler)
         {
@@ -245,14 +236,17 @@ public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
         }
     }
 
+    /// <summary>
+    /// Workers: a window of batches in flight, handed out in sampler order. Batches first .. next-1 are queued or loaded;
+    /// batch b sits at window[b % window size].
+    /// </summary>
     private IEnumerable<TBatch> Parallel(CancellationToken cancellationToken)
     {
         var (epochNumber, epochSeed) = NextEpoch();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposed.Token);
-        var pool = PersistentWorkers ? persistentPool ??= StartPool() : StartPool();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
+        var pool = PersistentWorkers ? _persistentPool ??= StartPool() : StartPool();
         var maxInFlight = NumWorkers * PrefetchFactor!.Value;
-        // Batches first .. next-1 are in flight; batch b sits at window[b % maxInFlight].
-        var window = new Slot[maxInFlight];
+        var window = new BatchSlot<TBatch>[maxInFlight];
         var first = 0;
         var next = 0;
         // Without a per-batch timeout, a consumer that has caught up sleeps until a few batches are ready (or
@@ -270,7 +264,7 @@ public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
                 var refill = next - first <= maxInFlight / 2;
                 while (refill && next - first < maxInFlight && batches.MoveNext())
                 {
-                    var slot = new Slot(batches.Current, epochNumber, next, RandomSampler.SeedFor(epochSeed, next));
+                    var slot = new BatchSlot<TBatch>(batches.Current, epochNumber, next, RandomSampler.SeedFor(epochSeed, next));
                     window[next % maxInFlight] = slot;
                     next++;
                     pool.Enqueue(slot);
@@ -284,7 +278,7 @@ public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
                     {
                         // Rather than sleep until the head is ready, load a queued batch here, then refill and look again:
                         // batches stay in order, and the consumer's idle thread adds throughput without a wake-up per batch.
-                        job.Run(this, -1, linked.Token);
+                        pool.Load(job, -1, linked.Token);
                         continue;
                     }
                     WaitFor(window, first, Math.Min(lookAhead, next - first - 1 - NumWorkers), linked.Token, cancellationToken);
@@ -309,7 +303,7 @@ public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
 
     /// <summary>Waits until batch <paramref name="first"/> of the window is done, sleeping first until the batch
     /// <paramref name="ahead"/> places after it is done (at most <see cref="LookAheadLimit"/>) when that is positive.</summary>
-    private void WaitFor(Slot[] window, int first, int ahead, CancellationToken linked, CancellationToken caller)
+    private void WaitFor(BatchSlot<TBatch>[] window, int first, int ahead, CancellationToken linked, CancellationToken caller)
     {
         var head = window[first % window.Length];
         try
@@ -320,7 +314,7 @@ public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
             if (!head.Done.Wait(Timeout ?? System.Threading.Timeout.InfiniteTimeSpan, linked))
                 throw new TimeoutException(
                     $"DataLoader timed out after {Timeout!.Value.TotalSeconds:0.###} s waiting for batch {head.BatchIndex} " +
-                    $"(dataset indices {Preview(head.Indices)}) from its {NumWorkers} worker(s).");
+                    $"(dataset indices {BatchFetcher<TItem, TBatch>.Preview(head.Indices)}) from its {NumWorkers} worker(s).");
         }
         catch (OperationCanceledException)
         {
@@ -332,25 +326,30 @@ public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
     private void ThrowIfStopped(CancellationToken linked, CancellationToken caller)
     {
         caller.ThrowIfCancellationRequested();
-        ObjectDisposedException.ThrowIf(disposed.IsCancellationRequested, this);
+        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
         linked.ThrowIfCancellationRequested();
     }
 
-    private WorkerPool StartPool()
+    private WorkerPool<TBatch> StartPool()
     {
-        var pool = new WorkerPool(this);
-        lock (pools)
+        var pool = new WorkerPool<TBatch>(NumWorkers, Load, stopped =>
         {
-            if (disposed.IsCancellationRequested)
+            lock (_pools)
+                _pools.Remove(stopped);
+        });
+        lock (_pools)
+        {
+            if (_disposed.IsCancellationRequested)
             {
                 pool.Dispose();
                 throw new ObjectDisposedException(GetType().FullName);
             }
-            pools.Add(pool);
+            _pools.Add(pool);
         }
         return pool;
     }
 
+    /// <summary>On the loading thread: fetch (and collate), pin, and detach the batch from this thread's dispose scope.</summary>
     private TBatch Load(int[] indices, DataLoaderContext context)
     {
         var previous = DataLoaderContext.Enter(context);
@@ -359,44 +358,10 @@ public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
         using var scope = NewDisposeScope();
         try
         {
-            TBatch batch;
-            if (batchDataset is not null)
-            {
-                try
-                {
-                    batch = batchDataset.GetBatch(indices);
-                }
-                catch (Exception e)
-                {
-                    throw Failure($"failed to load batch {context.BatchIndex} (dataset indices {Preview(indices)})", context, null, e);
-                }
-            }
-            else
-            {
-                var items = new TItem[indices.Length];
-                for (var i = 0; i < items.Length; i++)
-                {
-                    try
-                    {
-                        items[i] = dataset[indices[i]];
-                    }
-                    catch (Exception e)
-                    {
-                        throw Failure($"failed to load dataset index {indices[i]} (batch {context.BatchIndex})", context, indices[i], e);
-                    }
-                }
-                try
-                {
-                    batch = collate(items);
-                }
-                catch (Exception e)
-                {
-                    throw Failure($"failed to collate batch {context.BatchIndex} (dataset indices {Preview(indices)})", context, null, e);
-                }
-            }
-            if (pinActive)
-                batch = BatchTensors.Map(batch, t => t.is_pinned() ? t : t.pin_memory());
-            BatchTensors.ForEach(batch, t => scope.Detach(t));
+            var batch = _fetcher.Fetch(indices, context);
+            if (_pin)
+                batch = BatchPlacement.Pin(batch);
+            BatchPlacement.DetachFrom(scope, batch);
             return batch;
         }
         finally
@@ -405,175 +370,8 @@ public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
         }
     }
 
-    private static DataLoaderException Failure(string what, DataLoaderContext context, int? index, Exception inner)
-    {
-        var who = context.WorkerId < 0 ? "DataLoader" : $"DataLoader worker {context.WorkerId}";
-        return new DataLoaderException($"{who} {what}: {inner.Message}", context.BatchIndex, index, context.WorkerId, inner);
-    }
-
-    private TBatch Deliver(TBatch batch)
-    {
-        if (transferDevice is not null)
-        {
-            // Tensors created here join the consumer's current scope by themselves.
-            return BatchTensors.Map(batch, t =>
-            {
-                var moved = t.to(transferDevice, non_blocking: pinActive);
-                if (!ReferenceEquals(moved, t))
-                    t.Dispose();
-                return moved;
-            });
-        }
-        // Attach then move out of a throw-away scope: the tensors land in the consumer's current scope if there is one,
-        // and stay unowned otherwise, exactly like tensors created on this thread.
-        using var probe = NewDisposeScope();
-        BatchTensors.ForEach(batch, t =>
-        {
-            probe.Attach(t);
-            probe.MoveToOuter(t);
-        });
-        return batch;
-    }
-
-    private static string Preview(int[] indices) =>
-        indices.Length <= 8 ? "[" + string.Join(", ", indices) + "]" : "[" + string.Join(", ", indices.Take(8)) + $", … {indices.Length} in all]";
-
-    private sealed class Slot(int[] indices, int epoch, int batchIndex, int seed)
-    {
-        private const int Pending = 0, Finished = 1, Abandoned = 2;
-        private int state;
-
-        public int[] Indices { get; } = indices;
-        public int Epoch { get; } = epoch;
-        public int BatchIndex { get; } = batchIndex;
-        public int Seed { get; } = seed;
-        // Little spinning: on a busy machine a spinning consumer takes the core a worker needs.
-        public ManualResetEventSlim Done { get; } = new(false, spinCount: 1);
-        public TBatch? Result { get; set; }
-        public Exception? Error { get; private set; }
-        public bool IsAbandoned => Volatile.Read(ref state) == Abandoned;
-
-        public void Run(DataLoader<TItem, TBatch> loader, int workerId, CancellationToken token)
-        {
-            if (IsAbandoned)
-                return;
-            var context = new DataLoaderContext(workerId, loader.NumWorkers, Epoch, BatchIndex, Seed, token);
-            try
-            {
-                Complete(loader.Load(Indices, context), null);
-            }
-            catch (Exception e)
-            {
-                Complete(default, e);
-            }
-        }
-
-        public void Complete(TBatch? result, Exception? error)
-        {
-            lock (this)
-            {
-                if (state == Abandoned)
-                {
-                    BatchTensors.Dispose(result);
-                    return;
-                }
-                Result = result;
-                Error = error;
-                state = Finished;
-            }
-            Done.Set();
-        }
-
-        public void Abandon()
-        {
-            lock (this)
-            {
-                if (state == Finished)
-                    BatchTensors.Dispose(Result);
-                Result = default;
-                state = Abandoned;
-            }
-        }
-    }
-
-    private sealed class WorkerPool : IDisposable
-    {
-        private readonly DataLoader<TItem, TBatch> loader;
-        private readonly Queue<Slot> queue = new();
-        private readonly Thread[] threads;
-        private readonly CancellationTokenSource stop = new();
-        private bool stopping;
-
-        public WorkerPool(DataLoader<TItem, TBatch> loader)
-        {
-            this.loader = loader;
-            threads = new Thread[loader.NumWorkers];
-            for (var id = 0; id < threads.Length; id++)
-            {
-                var workerId = id;
-                threads[id] = new Thread(() => Run(workerId)) { IsBackground = true, Name = $"GenNet DataLoader worker {id}" };
-                DataLoader.WorkerStarted();
-                threads[id].Start();
-            }
-        }
-
-        public Slot? TryTake()
-        {
-            lock (queue)
-                return queue.Count > 0 && !stopping ? queue.Dequeue() : null;
-        }
-
-        public void Enqueue(Slot slot)
-        {
-            lock (queue)
-            {
-                queue.Enqueue(slot);
-                Monitor.Pulse(queue);
-            }
-        }
-
-        private void Run(int workerId)
-        {
-            try
-            {
-                while (true)
-                {
-                    Slot slot;
-                    lock (queue)
-                    {
-                        while (queue.Count == 0 && !stopping)
-                            Monitor.Wait(queue);
-                        if (stopping)
-                            return;
-                        slot = queue.Dequeue();
-                    }
-                    slot.Run(loader, workerId, stop.Token);
-                }
-            }
-            finally
-            {
-                DataLoader.WorkerStopped();
-            }
-        }
-
-        public void Dispose()
-        {
-            lock (queue)
-            {
-                if (stopping)
-                    return;
-                stopping = true;
-                queue.Clear();
-                Monitor.PulseAll(queue);
-            }
-            stop.Cancel();
-            foreach (var thread in threads)
-            {
-                if (thread != Thread.CurrentThread)
-                    thread.Join(DisposeJoinMilliseconds);
-            }
-            lock (loader.pools)
-                loader.pools.Remove(this);
-        }
-    }
+    /// <summary>On the consumer's thread: the batch joins the consumer's dispose scope, on the requested device.</summary>
+    private TBatch Deliver(TBatch batch) =>
+        // Tensors created by the copy join the consumer's current scope by themselves.
+        _transferDevice is not null ? BatchPlacement.ToDevice(batch, _transferDevice, nonBlocking: _pin) : BatchPlacement.Adopt(batch);
 }
