@@ -93,9 +93,15 @@ internal static partial class MainJob
         Console.WriteLine($"model on {device}, SGD lr={settings.Lr.ToString(CultureInfo.InvariantCulture)}, batch {settings.BatchSize}, {settings.Epochs} epochs");
 
         var clock = Stopwatch.StartNew();
-        learner.Fit(settings.Epochs);
+        try
+        {
+            learner.Fit(settings.Epochs);
+        }
+        finally
+        {
+            log?.Dispose(); // also when Fit throws: the lines written so far are flushed and the file is closed
+        }
         clock.Stop();
-        log?.Dispose();
 
         if (settings.Output is not null)
         {

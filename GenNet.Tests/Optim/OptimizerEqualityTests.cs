@@ -106,6 +106,53 @@ public sealed class OptimizerEqualityTests
     }
 
     [Fact]
+    public void FlatLayoutRejectsAReplacedGradientOfTheFirstAndOnlyParameter()
+    {
+        // One parameter: its gradient view starts at offset 0, like any freshly allocated gradient, so the guard must
+        // identify the tensor by its memory, not by its offset, or the step silently uses the stale flat gradient.
+        using var scope = NewDisposeScope();
+        random.manual_seed(3);
+        var model = Sequential(Linear(6, 3, hasBias: false));
+        using var opt = new Sgd(model.parameters(), 0.1, flat: true);
+        model.zero_grad();
+        functional.cross_entropy(model.call(randn(4, 6)), randint(0, 3, new long[] { 4 })).backward();
+        var error = Assert.Throws<InvalidOperationException>(() => opt.Step());
+        Assert.Contains("parameter 0", error.Message);
+    }
+
+    [Fact]
+    public void FlatLayoutRejectsAReplacedGradientOfParameterZeroOfMany()
+    {
+        using var scope = NewDisposeScope();
+        var model = MakeModel();
+        using var opt = new Sgd(model.parameters(), 0.1, flat: true);
+        functional.cross_entropy(model.call(randn(4, 6)), randint(0, 3, new long[] { 4 })).backward();
+        var first = model.parameters().First();
+        first.grad = first.grad!.clone(); // same values and offset 0, but no longer the flat buffer's view
+        var error = Assert.Throws<InvalidOperationException>(() => opt.Step());
+        Assert.Contains("parameter 0", error.Message);
+    }
+
+    [Fact]
+    public void FlatLayoutStepsWithTheGradientsBackwardWroteAfterOptimizerZeroGrad()
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(5);
+        var model = Sequential(Linear(6, 3, hasBias: false));
+        using var opt = new Sgd(model.parameters(), 0.1, flat: true);
+        var w = model.parameters().Single();
+        for (var i = 0; i < 2; i++)
+        {
+            var before = w.detach().clone();
+            functional.cross_entropy(model.call(randn(4, 6)), randint(0, 3, new long[] { 4 })).backward();
+            var expected = before - 0.1 * w.grad!;
+            opt.Step();
+            opt.ZeroGrad();
+            Assert.True(w.allclose(expected), $"step {i}");
+        }
+    }
+
+    [Fact]
     public void BadHyperparametersAreRejectedByName()
     {
         using var scope = NewDisposeScope();
