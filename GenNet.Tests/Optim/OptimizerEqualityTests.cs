@@ -69,7 +69,7 @@ public sealed class OptimizerEqualityTests
     public void AdamWDefaultsToPyTorchsWeightDecay()
     {
         using var scope = NewDisposeScope();
-        using var opt = new AdamW(MakeModel().parameters());
+        using var opt = new AdamWOptimizer(MakeModel().parameters());
         Assert.Equal(0.01, opt.WeightDecay);
         Assert.Equal(1e-3, opt.LearningRate);
         Assert.Equal(0.999, opt.Beta2);
@@ -159,7 +159,7 @@ public sealed class OptimizerEqualityTests
         var ps = MakeModel().parameters().ToArray();
         Assert.Equal("LearningRate", Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd(ps, -1)).ParamName);
         Assert.Equal("nesterov", Assert.Throws<ArgumentException>(() => new Sgd(ps, 0.1, nesterov: true)).ParamName);
-        Assert.Equal("beta1", Assert.Throws<ArgumentOutOfRangeException>(() => new Adam(ps, beta1: 1.0)).ParamName);
+        Assert.Equal("beta1", Assert.Throws<ArgumentOutOfRangeException>(() => new AdamOptimizer(ps, beta1: 1.0)).ParamName);
         Assert.Contains("no parameters", Assert.Throws<ArgumentException>(() => new Sgd(Array.Empty<Parameter>(), 0.1)).Message);
     }
 
@@ -189,10 +189,10 @@ public sealed class OptimizerEqualityTests
         "sgd" => new Sgd(ps, 0.1, flat: flat),
         "sgd-momentum-dampening-decay" => new Sgd(ps, 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 0.01, flat: flat),
         "sgd-nesterov-decay" => new Sgd(ps, 0.05, momentum: 0.9, weightDecay: 0.001, nesterov: true, flat: flat),
-        "adam" => new Adam(ps, flat: flat),
-        "adam-decay-amsgrad" => new Adam(ps, lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-7, weightDecay: 0.01, amsgrad: true, flat: flat),
-        "adamw" => new AdamW(ps, flat: flat),
-        "adamw-amsgrad" => new AdamW(ps, lr: 5e-3, weightDecay: 0.1, amsgrad: true, flat: flat),
+        "adam" => new AdamOptimizer(ps, flat: flat),
+        "adam-decay-amsgrad" => new AdamOptimizer(ps, lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-7, weightDecay: 0.01, amsgrad: true, flat: flat),
+        "adamw" => new AdamWOptimizer(ps, flat: flat),
+        "adamw-amsgrad" => new AdamWOptimizer(ps, lr: 5e-3, weightDecay: 0.1, amsgrad: true, flat: flat),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }
