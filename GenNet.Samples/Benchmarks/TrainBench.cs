@@ -68,34 +68,40 @@ internal static class TrainBench
         handLoop.Epoch();
 
         var times = new Dictionary<string, List<double>> { ["gennet"] = new(), ["gennet_tty"] = new(), ["gennet_flat"] = new(), ["torchsharp"] = new(), ["pytorch"] = new() };
-        var ratios = new Dictionary<string, List<double>> { ["gennet/torchsharp"] = new(), ["gennet/pytorch"] = new(), ["tty/redirected"] = new(), ["flat/gennet"] = new() };
+        var ratios = new Dictionary<string, List<double>>
+        {
+            ["gennet/torchsharp"] = new(), ["gennet/pytorch"] = new(), ["tty/redirected"] = new(), ["flat/gennet"] = new(),
+            ["cpu gennet/torchsharp"] = new(), ["cpu tty/redirected"] = new(),
+        };
         string? blas = null;
         Console.WriteLine($"{"round",5} {"gennet",9} {"gennet_tty",11} {"gennet_flat",12} {"torchsharp",11} {"pytorch",9}");
         for (var round = 1; round <= rounds; round++)
         {
             // Alternate which of the two progress variants goes first, so neither always follows the same contender.
-            double g, tty = double.NaN;
+            (double Wall, double Cpu) g, tty = (double.NaN, double.NaN);
             if (round % 2 == 1)
             {
-                g = gennet.Epoch();
-                tty = gennetTty?.Epoch() ?? double.NaN;
+                g = Time(gennet.Epoch);
+                if (gennetTty is not null) tty = Time(gennetTty.Epoch);
             }
             else
             {
-                tty = gennetTty?.Epoch() ?? double.NaN;
-                g = gennet.Epoch();
+                if (gennetTty is not null) tty = Time(gennetTty.Epoch);
+                g = Time(gennet.Epoch);
             }
-            var t = handLoop.Epoch();
-            var gf = gennetFlat.Epoch();
-            times["gennet"].Add(g);
-            times["torchsharp"].Add(t);
-            times["gennet_flat"].Add(gf);
-            ratios["gennet/torchsharp"].Add(g / t);
-            ratios["flat/gennet"].Add(gf / g);
+            var t = Time(handLoop.Epoch);
+            var gf = Time(gennetFlat.Epoch);
+            times["gennet"].Add(g.Wall);
+            times["torchsharp"].Add(t.Wall);
+            times["gennet_flat"].Add(gf.Wall);
+            ratios["gennet/torchsharp"].Add(g.Wall / t.Wall);
+            ratios["flat/gennet"].Add(gf.Wall / g.Wall);
+            ratios["cpu gennet/torchsharp"].Add(g.Cpu / t.Cpu);
             if (gennetTty is not null)
             {
-                times["gennet_tty"].Add(tty);
-                ratios["tty/redirected"].Add(tty / g);
+                times["gennet_tty"].Add(tty.Wall);
+                ratios["tty/redirected"].Add(tty.Wall / g.Wall);
+                ratios["cpu tty/redirected"].Add(tty.Cpu / g.Cpu);
             }
             double? py = null;
             if (pythonUsable)
@@ -105,11 +111,11 @@ internal static class TrainBench
                 if (py is { } s)
                 {
                     times["pytorch"].Add(s);
-                    ratios["gennet/pytorch"].Add(g / s);
+                    ratios["gennet/pytorch"].Add(g.Wall / s);
                 }
             }
             Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,5} {1,9:F3} {2,11} {3,12:F3} {4,11:F3} {5,9}",
-                round, g, gennetTty is null ? "na" : tty.ToString("F3", CultureInfo.InvariantCulture), gf, t, Format(py)));
+                round, g.Wall, gennetTty is null ? "na" : tty.Wall.ToString("F3", CultureInfo.InvariantCulture), gf.Wall, t.Wall, Format(py)));
         }
         redirected.Flush();
 
@@ -120,6 +126,8 @@ internal static class TrainBench
             Format(MedianTime("gennet")), Format(MedianTime("gennet_tty")), Format(MedianTime("gennet_flat")), Format(MedianTime("torchsharp")), Format(MedianTime("pytorch"))));
         Console.WriteLine($"ratios (medians of per-round ratios): gennet/torchsharp {MedianOf("gennet/torchsharp")} (goal ≤ 1.00)  gennet/pytorch {MedianOf("gennet/pytorch")} (goal ≤ 1.00)  " +
                           $"gennet_tty/gennet {MedianOf("tty/redirected", "F3")} (goal within 0.98–1.02)  gennet_flat/gennet {MedianOf("flat/gennet")}");
+        // Process CPU time is much less disturbed by other programs on a shared machine than wall time.
+        Console.WriteLine($"cpu-time ratios (process user+system, medians of per-round ratios): gennet/torchsharp {MedianOf("cpu gennet/torchsharp")}  gennet_tty/gennet {MedianOf("cpu tty/redirected", "F3")}");
         Console.WriteLine(pty is null
             ? $"progress: gennet_tty na ({noPty})"
             : $"progress: gennet and gennet_flat write plain lines to {redirectedPath} ({new FileInfo(redirectedPath).Length} bytes); gennet_tty drew its bar and table to a pseudo-terminal ({pty.BytesRead} bytes read back)");
@@ -130,6 +138,13 @@ internal static class TrainBench
         redirected.Close();
         File.Delete(redirectedPath);
         return 0;
+    }
+
+    private static (double Wall, double Cpu) Time(Func<double> epoch)
+    {
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var wall = epoch();
+        return (wall, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
     }
 
     private static string Format(double? seconds) => seconds is { } s ? s.ToString("F3", CultureInfo.InvariantCulture) : "na";

@@ -61,7 +61,7 @@ public sealed class DelegatesConvExampleTests
     [Fact]
     public void TheDocumentedConvCompilesAndBuildsTheLayers()
     {
-        var run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(new[] { Layers, Callers.Replace("using TorchSharp;", "using System.Linq;\nusing TorchSharp;") }), new DelegatesGenerator());
+        var run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(new[] { Layers, Callers.Replace("using TorchSharp;", "using System.Linq;\nusing TorchSharp;") }, assemblyName: nameof(DelegatesConvExampleTests)), new DelegatesGenerator());
 
         Assert.Empty(run.GeneratorDiagnostics.Where(d => d.Severity != DiagnosticSeverity.Hidden));
         Assert.True(run.CompilationErrors.Count == 0, string.Join("\n", run.CompilationErrors));

@@ -72,7 +72,7 @@ public sealed class LessonImportsCompileTests
     [Fact]
     public void TheOrdinaryImportsNameGenNetsTypesUnqualifiedAndTheProgramTrains()
     {
-        var run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Program), new ModuleGenerator());
+        var run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(new[] { Program }, assemblyName: nameof(LessonImportsCompileTests)), new ModuleGenerator());
 
         Assert.Empty(run.GeneratorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
         Assert.True(run.CompilationErrors.Count == 0, string.Join("\n", run.CompilationErrors));
