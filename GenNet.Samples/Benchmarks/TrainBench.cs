@@ -72,6 +72,7 @@ internal static class TrainBench
         {
             ["gennet/torchsharp"] = new(), ["gennet/pytorch"] = new(), ["tty/redirected"] = new(), ["flat/gennet"] = new(),
             ["cpu gennet/torchsharp"] = new(), ["cpu tty/redirected"] = new(),
+            ["progress share redirected"] = new(), ["progress share tty"] = new(),
         };
         string? blas = null;
         Console.WriteLine($"{"round",5} {"gennet",9} {"gennet_tty",11} {"gennet_flat",12} {"torchsharp",11} {"pytorch",9}");
@@ -97,11 +98,13 @@ internal static class TrainBench
             ratios["gennet/torchsharp"].Add(g.Wall / t.Wall);
             ratios["flat/gennet"].Add(gf.Wall / g.Wall);
             ratios["cpu gennet/torchsharp"].Add(g.Cpu / t.Cpu);
+            ratios["progress share redirected"].Add(gennet.LastProgressSeconds / g.Wall);
             if (gennetTty is not null)
             {
                 times["gennet_tty"].Add(tty.Wall);
                 ratios["tty/redirected"].Add(tty.Wall / g.Wall);
                 ratios["cpu tty/redirected"].Add(tty.Cpu / g.Cpu);
+                ratios["progress share tty"].Add(gennetTty!.LastProgressSeconds / tty.Wall);
             }
             double? py = null;
             if (pythonUsable)
@@ -121,6 +124,7 @@ internal static class TrainBench
 
         var c = CultureInfo.InvariantCulture;
         string MedianOf(string key, string format = "F2") => ratios[key].Count > 0 ? Median(ratios[key]).ToString(format, c) : "na";
+        string MedianPercent(string key) => ratios[key].Count > 0 ? (100 * Median(ratios[key])).ToString("F2", c) + "%" : "na";
         double? MedianTime(string key) => times[key].Count > 0 ? Median(times[key]) : null;
         Console.WriteLine(string.Format(c, "median epoch s: gennet {0}  gennet_tty {1}  gennet_flat {2}  torchsharp {3}  pytorch {4}",
             Format(MedianTime("gennet")), Format(MedianTime("gennet_tty")), Format(MedianTime("gennet_flat")), Format(MedianTime("torchsharp")), Format(MedianTime("pytorch"))));
@@ -128,13 +132,14 @@ internal static class TrainBench
                           $"gennet_tty/gennet {MedianOf("tty/redirected", "F3")} (goal within 0.98–1.02)  gennet_flat/gennet {MedianOf("flat/gennet")}");
         // Process CPU time is much less disturbed by other programs on a shared machine than wall time.
         Console.WriteLine($"cpu-time ratios (process user+system, medians of per-round ratios): gennet/torchsharp {MedianOf("cpu gennet/torchsharp")}  gennet_tty/gennet {MedianOf("cpu tty/redirected", "F3")}");
+        Console.WriteLine($"time inside ProgressCallback per epoch (median share of the epoch's wall time): redirected {MedianPercent("progress share redirected")}  pseudo-terminal bar {MedianPercent("progress share tty")} (goal ≤ 2%)");
         Console.WriteLine(pty is null
             ? $"progress: gennet_tty na ({noPty})"
             : $"progress: gennet and gennet_flat write plain lines to {redirectedPath} ({new FileInfo(redirectedPath).Length} bytes); gennet_tty drew its bar and table to a pseudo-terminal ({pty.BytesRead} bytes read back)");
         Console.WriteLine(string.Format(c, "valid accuracy after {0} epochs: gennet {1:F4}  torchsharp {2:F4}", rounds + 1, gennet.LastAccuracy, handLoop.LastAccuracy));
         Console.WriteLine(pythonUsable ? $"pytorch: {blas}" : $"pytorch: na ({python} with torch not found; apt-get install -y python3-torch libopenblas0-openmp)");
-        Console.WriteLine(string.Format(c, "train: gennet_epoch_s={0} torchsharp_epoch_s={1} pytorch_epoch_s={2} gennet_over_torchsharp={3} gennet_over_pytorch={4} tty_over_redirected={5}",
-            Format(MedianTime("gennet")), Format(MedianTime("torchsharp")), Format(MedianTime("pytorch")), MedianOf("gennet/torchsharp"), MedianOf("gennet/pytorch"), MedianOf("tty/redirected", "F3")));
+        Console.WriteLine(string.Format(c, "train: gennet_epoch_s={0} torchsharp_epoch_s={1} pytorch_epoch_s={2} gennet_over_torchsharp={3} gennet_over_pytorch={4} tty_over_redirected={5} bar_share={6}",
+            Format(MedianTime("gennet")), Format(MedianTime("torchsharp")), Format(MedianTime("pytorch")), MedianOf("gennet/torchsharp"), MedianOf("gennet/pytorch"), MedianOf("tty/redirected", "F3"), MedianPercent("progress share tty")));
         redirected.Close();
         File.Delete(redirectedPath);
         return 0;
@@ -190,23 +195,59 @@ internal static class TrainBench
     {
         private readonly Learner _learner;
         private readonly MetricsCallback _metrics = new(new AccuracyMetric());
+        private readonly Timed _progress;
 
         public GenNetContender(FashionMnist data, bool flat, TextWriter progressOutput, bool showBar)
         {
             torch.manual_seed(42);
             var (train, valid) = TrainingLoop.GetDls((data.TrainX, data.TrainY), (data.ValidX, data.ValidY), BatchSize, seed: 42);
+            _progress = new Timed(new ProgressCallback(progressOutput, showBar));
             _learner = new Learner(new Mlp(), train, valid, nn.CrossEntropyLoss(),
-                ps => new Sgd(ps, Lr, flat: flat), new Callback[] { _metrics, new ProgressCallback(progressOutput, showBar) }, CPU);
+                ps => new Sgd(ps, Lr, flat: flat), new Callback[] { _metrics, _progress }, CPU);
         }
 
         public double LastAccuracy => _learner.History[^1].ValidAccuracy;
 
+        /// <summary>Seconds spent inside the progress callback during the last epoch (drawing, writing, reading the loss).</summary>
+        public double LastProgressSeconds { get; private set; }
+
         public double Epoch()
         {
+            var before = _progress.Seconds;
             var clock = Stopwatch.StartNew();
             _learner.Fit(1);
-            return clock.Elapsed.TotalSeconds;
+            var seconds = clock.Elapsed.TotalSeconds;
+            LastProgressSeconds = _progress.Seconds - before;
+            return seconds;
         }
+    }
+
+    /// <summary>
+    /// Runs a callback and adds up the time spent in it: the progress bar's own cost as a share of the same epoch, a
+    /// figure other programs on a shared machine disturb far less than the difference of two epochs' wall times.
+    /// </summary>
+    private sealed class Timed(Callback inner) : Callback
+    {
+        private long _ticks;
+
+        public double Seconds => (double)_ticks / Stopwatch.Frequency;
+        public override int Order => inner.Order;
+
+        private void T(Action<Learner> hook, Learner l)
+        {
+            var start = Stopwatch.GetTimestamp();
+            hook(l);
+            _ticks += Stopwatch.GetTimestamp() - start;
+        }
+
+        public override void BeforeFit(Learner l) => T(inner.BeforeFit, l);
+        public override void AfterFit(Learner l) => T(inner.AfterFit, l);
+        public override void BeforeEpoch(Learner l) => T(inner.BeforeEpoch, l);
+        public override void AfterEpoch(Learner l) => T(inner.AfterEpoch, l);
+        public override void BeforeTrain(Learner l) => T(inner.BeforeTrain, l);
+        public override void BeforeValidate(Learner l) => T(inner.BeforeValidate, l);
+        public override void AfterLoss(Learner l) => T(inner.AfterLoss, l);
+        public override void AfterBatch(Learner l) => T(inner.AfterBatch, l);
     }
 
     /// <summary>The plain TorchSharp loop a user would write: randperm + index_select, one dispose scope per batch.</summary>
