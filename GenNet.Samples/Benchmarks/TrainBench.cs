@@ -60,10 +60,14 @@ internal static class TrainBench
         using var pty = PseudoTerminal.TryOpen(out var noPty);
         var gennet = new GenNetContender(data, flat: false, redirected, showBar: false);
         var gennetTty = pty is null ? null : new GenNetContender(data, flat: false, pty.Writer, showBar: true);
+        // A second, identical redirected learner: how far two equal contenders drift apart in this run is the noise
+        // floor against which gennet_tty/gennet must be read.
+        var gennetTwin = new GenNetContender(data, flat: false, redirected, showBar: false);
         var gennetFlat = new GenNetContender(data, flat: true, redirected, showBar: false);
         var handLoop = new HandLoopContender(data);
         gennet.Epoch();
         gennetTty?.Epoch();
+        gennetTwin.Epoch();
         gennetFlat.Epoch();
         handLoop.Epoch();
 
@@ -72,7 +76,7 @@ internal static class TrainBench
         {
             ["gennet/torchsharp"] = new(), ["gennet/pytorch"] = new(), ["tty/redirected"] = new(), ["flat/gennet"] = new(),
             ["cpu gennet/torchsharp"] = new(), ["cpu tty/redirected"] = new(),
-            ["progress share redirected"] = new(), ["progress share tty"] = new(),
+            ["progress share redirected"] = new(), ["progress share tty"] = new(), ["twin/gennet"] = new(),
         };
         string? blas = null;
         Console.WriteLine($"{"round",5} {"gennet",9} {"gennet_tty",11} {"gennet_flat",12} {"torchsharp",11} {"pytorch",9}");
@@ -90,6 +94,8 @@ internal static class TrainBench
                 if (gennetTty is not null) tty = Time(gennetTty.Epoch);
                 g = Time(gennet.Epoch);
             }
+            var twin = Time(gennetTwin.Epoch);
+            ratios["twin/gennet"].Add(twin.Wall / g.Wall);
             var t = Time(handLoop.Epoch);
             var gf = Time(gennetFlat.Epoch);
             times["gennet"].Add(g.Wall);
@@ -129,7 +135,7 @@ internal static class TrainBench
         Console.WriteLine(string.Format(c, "median epoch s: gennet {0}  gennet_tty {1}  gennet_flat {2}  torchsharp {3}  pytorch {4}",
             Format(MedianTime("gennet")), Format(MedianTime("gennet_tty")), Format(MedianTime("gennet_flat")), Format(MedianTime("torchsharp")), Format(MedianTime("pytorch"))));
         Console.WriteLine($"ratios (medians of per-round ratios): gennet/torchsharp {MedianOf("gennet/torchsharp")} (goal ≤ 1.00)  gennet/pytorch {MedianOf("gennet/pytorch")} (goal ≤ 1.00)  " +
-                          $"gennet_tty/gennet {MedianOf("tty/redirected", "F3")} (goal within 0.98–1.02)  gennet_flat/gennet {MedianOf("flat/gennet")}");
+                          $"gennet_tty/gennet {MedianOf("tty/redirected", "F3")} (goal within 0.98–1.02; noise floor: an identical twin learner gives {MedianOf("twin/gennet", "F3")})  gennet_flat/gennet {MedianOf("flat/gennet")}");
         // Process CPU time is much less disturbed by other programs on a shared machine than wall time.
         Console.WriteLine($"cpu-time ratios (process user+system, medians of per-round ratios): gennet/torchsharp {MedianOf("cpu gennet/torchsharp")}  gennet_tty/gennet {MedianOf("cpu tty/redirected", "F3")}");
         Console.WriteLine($"time inside ProgressCallback per epoch (median share of the epoch's wall time): redirected {MedianPercent("progress share redirected")}  pseudo-terminal bar {MedianPercent("progress share tty")} (goal ≤ 2%)");
