@@ -87,9 +87,15 @@ internal static partial class MainJob
         if (!TryStartCheckpoints(settings, learner, trainDl, out var checkpoints))
             return 2;
         var clock = Stopwatch.StartNew();
-        learner.Fit(settings.Epochs, startEpoch: checkpoints.StartEpoch);
+        try
+        {
+            learner.Fit(settings.Epochs, startEpoch: checkpoints.StartEpoch);
+        }
+        finally
+        {
+            log?.Dispose(); // also when Fit throws: the lines written so far are flushed and the file is closed
+        }
         clock.Stop();
-        log?.Dispose();
 
         if (FinishCheckpoints(checkpoints, settings, learner) is { } interrupted)
             return interrupted;

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Runtime.InteropServices;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ namespace GenNet.Optim;
 internal sealed class FlatParameters : IDisposable
 {
     private readonly Tensor[] _gradViews;
-    private readonly long[] _offsets;
+    private readonly IntPtr[] _gradImpls;
 
     public FlatParameters(Parameter[] parameters)
     {
@@ -29,7 +30,7 @@ internal sealed class FlatParameters : IDisposable
         Data = empty(total, dtype: first.dtype, device: first.device).DetachFromDisposeScope();
         Grad = zeros(total, dtype: first.dtype, device: first.device).DetachFromDisposeScope();
         _gradViews = new Tensor[parameters.Length];
-        _offsets = new long[parameters.Length];
+        _gradImpls = new IntPtr[parameters.Length];
         long offset = 0;
         for (var i = 0; i < parameters.Length; i++)
         {
@@ -47,7 +48,7 @@ internal sealed class FlatParameters : IDisposable
                 if (existing is not null)
                     _gradViews[i].copy_(existing);
             p.grad = _gradViews[i];
-            _offsets[i] = offset;
+            _gradImpls[i] = TensorImplOf(_gradViews[i]);
             offset += n;
         }
     }
@@ -59,7 +60,7 @@ internal sealed class FlatParameters : IDisposable
     public Tensor Grad { get; }
 
     /// <summary>
-    /// Checks that backward wrote into the flat gradient buffer. <c>Module.zero_grad()</c> sets gradients to null, after
+    /// Checks that backward wrote into the flat gradient buffer (called inside the step's dispose scope). <c>Module.zero_grad()</c> sets gradients to null, after
     /// which autograd allocates fresh ones the flat step would never see; that would silently stop training.
     /// </summary>
     public void EnsureGradientsAttached(Parameter[] parameters)
@@ -69,14 +70,22 @@ internal sealed class FlatParameters : IDisposable
             var grad = parameters[i].grad;
             if (grad is null)
             {
+                // No gradient reached the parameter since it was dropped: the view must not carry an old one into the step.
+                _gradViews[i].zero_();
                 parameters[i].grad = _gradViews[i];
                 continue;
             }
-            if (i > 0 && grad.storage_offset() != _offsets[i])
+            if (TensorImplOf(grad) != _gradImpls[i])
                 throw new InvalidOperationException(
                     $"The gradient of parameter {i} no longer lives in the flat optimizer's buffer (was Module.zero_grad() called? It sets gradients to null). Clear gradients with Optimizer.ZeroGrad() when flat is on.");
         }
     }
+
+    // Each TorchSharp Tensor owns a heap-allocated at::Tensor, whose only field is the intrusive pointer to the shared
+    // TensorImpl: two wrappers denote the same tensor exactly when these pointers are equal. Offsets or storage sizes
+    // cannot tell a fresh gradient from the view (a lone parameter's view starts at offset 0 and spans the buffer), and
+    // TorchSharp 0.107 exposes neither data_ptr() nor is_set_to().
+    private static IntPtr TensorImplOf(Tensor tensor) => Marshal.ReadIntPtr(tensor.Handle);
 
     public void Dispose()
     {

@@ -42,7 +42,9 @@ public sealed class Learner
     /// <param name="model">The model.</param>
     /// <param name="trainData">Training batches, enumerated once per epoch.</param>
     /// <param name="validData">Validation batches, or <c>null</c> to skip validation.</param>
-    /// <param name="lossFunc">The loss of (predictions, targets), e.g. <c>torch.nn.functional.cross_entropy</c>.</param>
+    /// <param name="lossFunc">The loss of (predictions, targets), e.g. <c>(preds, y) =&gt; nn.functional.cross_entropy(preds, y)</c>
+    /// (a lambda: C# cannot turn a method with optional parameters, such as <c>cross_entropy</c>, into a two-argument
+    /// delegate). A loss module such as <c>nn.CrossEntropyLoss()</c> is taken by the other overloads.</param>
     /// <param name="optimizer">Creates the optimizer from the moved model's parameters, e.g. <c>ps =&gt; new Sgd(ps, 0.1)</c>.</param>
     /// <param name="callbacks">Callbacks; more can be added with <see cref="Add"/>.</param>
     /// <param name="device">The device; <see cref="Devices.Default"/> when null (CUDA when available).</param>
@@ -59,6 +61,41 @@ public sealed class Learner
         foreach (var cb in callbacks ?? Enumerable.Empty<Callback>())
             Add(cb);
     }
+
+    /// <summary>
+    /// Takes the loss as a module, as PyTorch's <c>loss_func=nn.CrossEntropyLoss()</c>: moves <paramref name="model"/> to
+    /// <paramref name="device"/> and then creates the optimizer from its parameters.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="trainData">Training batches, enumerated once per epoch.</param>
+    /// <param name="validData">Validation batches, or <c>null</c> to skip validation.</param>
+    /// <param name="lossFunc">A loss module of (predictions, targets), e.g. <c>nn.CrossEntropyLoss()</c> or <c>nn.MSELoss()</c>;
+    /// a loss with a class-weight tensor must have it on <paramref name="device"/>.</param>
+    /// <param name="optimizer">Creates the optimizer from the moved model's parameters, e.g. <c>ps =&gt; new Sgd(ps, 0.1)</c>.</param>
+    /// <param name="callbacks">Callbacks; more can be added with <see cref="Add"/>.</param>
+    /// <param name="device">The device; <see cref="Devices.Default"/> when null (CUDA when available).</param>
+    public Learner(Module<Tensor, Tensor> model, IEnumerable<(Tensor x, Tensor y)> trainData, IEnumerable<(Tensor x, Tensor y)>? validData,
+        Module<Tensor, Tensor, Tensor> lossFunc, Func<IEnumerable<Parameter>, Optimizer> optimizer, IEnumerable<Callback>? callbacks = null, Device? device = null)
+        : this(model, trainData, validData, AsFunc(lossFunc), optimizer, callbacks, device)
+    {
+    }
+
+    /// <summary>Takes the loss as a module and uses an optimizer that already exists.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="trainData">Training batches.</param>
+    /// <param name="validData">Validation batches, or <c>null</c>.</param>
+    /// <param name="lossFunc">A loss module of (predictions, targets), e.g. <c>nn.CrossEntropyLoss()</c>.</param>
+    /// <param name="optimizer">An optimizer over <paramref name="model"/>'s parameters.</param>
+    /// <param name="callbacks">Callbacks.</param>
+    /// <exception cref="ArgumentException">The optimizer does not update the model's parameters.</exception>
+    public Learner(Module<Tensor, Tensor> model, IEnumerable<(Tensor x, Tensor y)> trainData, IEnumerable<(Tensor x, Tensor y)>? validData,
+        Module<Tensor, Tensor, Tensor> lossFunc, Optimizer optimizer, IEnumerable<Callback>? callbacks = null)
+        : this(model, trainData, validData, AsFunc(lossFunc), optimizer, callbacks)
+    {
+    }
+
+    private static Func<Tensor, Tensor, Tensor> AsFunc(Module<Tensor, Tensor, Tensor> lossModule) =>
+        (lossModule ?? throw new ArgumentNullException("lossFunc")).call;
 
     /// <summary>
     /// Uses an optimizer that already exists (the lesson's <c>fit</c>); the device is the one the optimizer's parameters

@@ -33,6 +33,9 @@ public sealed class MetricsCallback : Callback, IDisposable
     /// <summary>The training loss so far in the current epoch (reading it synchronises with the device).</summary>
     public double CurrentTrainLoss => _trainLoss.Value;
 
+    /// <summary>The validation loss so far in the current epoch (reading it synchronises with the device).</summary>
+    public double CurrentValidLoss => _validLoss.Value;
+
     /// <inheritdoc />
     public override void BeforeEpoch(Learner learner)
     {

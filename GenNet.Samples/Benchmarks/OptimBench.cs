@@ -62,7 +62,7 @@ internal static class OptimBench
                     else
                     {
                         Optimizer opt = kind == "adam"
-                            ? new Adam(model.parameters(), flat: v == 2)
+                            ? new AdamOptimizer(model.parameters(), flat: v == 2)
                             : new Sgd(model.parameters(), 0.01, momentum: kind == "sgd" ? 0 : 0.9, flat: v == 2);
                         variants[v] = (v == 2 ? "gennet_flat" : "gennet", model, opt.Step, () => opt.ZeroGrad());
                     }

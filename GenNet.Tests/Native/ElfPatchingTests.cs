@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using GenNet.Native;
+using GenNet.Tests.Support;
 using Xunit;
 
 namespace GenNet.Tests.Native;
@@ -154,12 +155,9 @@ public sealed class ElfPatchingTests : IDisposable
         Assert.Contains("64-bit little-endian", error.Message);
     }
 
-    [Fact]
+    [LinuxFact("ELF and glibc's dynamic loader exist only on Linux; the parsing tests above run everywhere")]
     public void TheDynamicLoaderAcceptsThePatchedCopyAndItsCodeRuns()
     {
-        if (!OperatingSystem.IsLinux())
-            return; // ELF and glibc's loader exist only on Linux; the parsing tests above run everywhere.
-
         // Load the old provider first: its soname then satisfies the fixture's DT_NEEDED, as the system libstdc++
         // satisfies libLibTorchSharp.so's.
         NativeLibrary.Load(OldProvider);

@@ -69,7 +69,7 @@ public sealed class OptimizerEqualityTests
     public void AdamWDefaultsToPyTorchsWeightDecay()
     {
         using var scope = NewDisposeScope();
-        using var opt = new AdamW(MakeModel().parameters());
+        using var opt = new AdamWOptimizer(MakeModel().parameters());
         Assert.Equal(0.01, opt.WeightDecay);
         Assert.Equal(1e-3, opt.LearningRate);
         Assert.Equal(0.999, opt.Beta2);
@@ -106,13 +106,60 @@ public sealed class OptimizerEqualityTests
     }
 
     [Fact]
+    public void FlatLayoutRejectsAReplacedGradientOfTheFirstAndOnlyParameter()
+    {
+        // One parameter: its gradient view starts at offset 0, like any freshly allocated gradient, so the guard must
+        // identify the tensor by its memory, not by its offset, or the step silently uses the stale flat gradient.
+        using var scope = NewDisposeScope();
+        random.manual_seed(3);
+        var model = Sequential(Linear(6, 3, hasBias: false));
+        using var opt = new Sgd(model.parameters(), 0.1, flat: true);
+        model.zero_grad();
+        functional.cross_entropy(model.call(randn(4, 6)), randint(0, 3, new long[] { 4 })).backward();
+        var error = Assert.Throws<InvalidOperationException>(() => opt.Step());
+        Assert.Contains("parameter 0", error.Message);
+    }
+
+    [Fact]
+    public void FlatLayoutRejectsAReplacedGradientOfParameterZeroOfMany()
+    {
+        using var scope = NewDisposeScope();
+        var model = MakeModel();
+        using var opt = new Sgd(model.parameters(), 0.1, flat: true);
+        functional.cross_entropy(model.call(randn(4, 6)), randint(0, 3, new long[] { 4 })).backward();
+        var first = model.parameters().First();
+        first.grad = first.grad!.clone(); // same values and offset 0, but no longer the flat buffer's view
+        var error = Assert.Throws<InvalidOperationException>(() => opt.Step());
+        Assert.Contains("parameter 0", error.Message);
+    }
+
+    [Fact]
+    public void FlatLayoutStepsWithTheGradientsBackwardWroteAfterOptimizerZeroGrad()
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(5);
+        var model = Sequential(Linear(6, 3, hasBias: false));
+        using var opt = new Sgd(model.parameters(), 0.1, flat: true);
+        var w = model.parameters().Single();
+        for (var i = 0; i < 2; i++)
+        {
+            var before = w.detach().clone();
+            functional.cross_entropy(model.call(randn(4, 6)), randint(0, 3, new long[] { 4 })).backward();
+            var expected = before - 0.1 * w.grad!;
+            opt.Step();
+            opt.ZeroGrad();
+            Assert.True(w.allclose(expected), $"step {i}");
+        }
+    }
+
+    [Fact]
     public void BadHyperparametersAreRejectedByName()
     {
         using var scope = NewDisposeScope();
         var ps = MakeModel().parameters().ToArray();
         Assert.Equal("LearningRate", Assert.Throws<ArgumentOutOfRangeException>(() => new Sgd(ps, -1)).ParamName);
         Assert.Equal("nesterov", Assert.Throws<ArgumentException>(() => new Sgd(ps, 0.1, nesterov: true)).ParamName);
-        Assert.Equal("beta1", Assert.Throws<ArgumentOutOfRangeException>(() => new Adam(ps, beta1: 1.0)).ParamName);
+        Assert.Equal("beta1", Assert.Throws<ArgumentOutOfRangeException>(() => new AdamOptimizer(ps, beta1: 1.0)).ParamName);
         Assert.Contains("no parameters", Assert.Throws<ArgumentException>(() => new Sgd(Array.Empty<Parameter>(), 0.1)).Message);
     }
 
@@ -142,10 +189,10 @@ public sealed class OptimizerEqualityTests
         "sgd" => new Sgd(ps, 0.1, flat: flat),
         "sgd-momentum-dampening-decay" => new Sgd(ps, 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 0.01, flat: flat),
         "sgd-nesterov-decay" => new Sgd(ps, 0.05, momentum: 0.9, weightDecay: 0.001, nesterov: true, flat: flat),
-        "adam" => new Adam(ps, flat: flat),
-        "adam-decay-amsgrad" => new Adam(ps, lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-7, weightDecay: 0.01, amsgrad: true, flat: flat),
-        "adamw" => new AdamW(ps, flat: flat),
-        "adamw-amsgrad" => new AdamW(ps, lr: 5e-3, weightDecay: 0.1, amsgrad: true, flat: flat),
+        "adam" => new AdamOptimizer(ps, flat: flat),
+        "adam-decay-amsgrad" => new AdamOptimizer(ps, lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-7, weightDecay: 0.01, amsgrad: true, flat: flat),
+        "adamw" => new AdamWOptimizer(ps, flat: flat),
+        "adamw-amsgrad" => new AdamWOptimizer(ps, lr: 5e-3, weightDecay: 0.1, amsgrad: true, flat: flat),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -11,14 +11,12 @@ namespace GenNet.Tests.Packaging;
 /// </summary>
 public sealed class TorchBackendSwitchTests
 {
-    [Theory]
+    [NotOnMacOSTheory("only the CPU bundle exists for macOS; the build itself checks it")]
     [InlineData(null, "libtorch-cpu-linux-x64", "libtorch-cpu-win-x64")]
     [InlineData("cpu", "libtorch-cpu-linux-x64", "libtorch-cpu-win-x64")]
     [InlineData("cuda", "TorchSharp-cuda-linux", "TorchSharp-cuda-windows")]
     public void TorchBackendResolvesToTheNativePackage(string? backend, string onLinux, string onWindows)
     {
-        if (OperatingSystem.IsMacOS())
-            return; // only the CPU bundle exists there; checked by the build itself
         string repo = ProcessRunner.RepositoryRoot();
         var arguments = new[] { "msbuild", Path.Combine(repo, "GenNet.Samples", "GenNet.Samples.csproj"), "-getProperty:TorchNativePackage" };
         if (backend is not null)

@@ -34,14 +34,14 @@ public sealed class CheckpointTests : IDisposable
         using var scope = NewDisposeScope();
         var data = Classes(32, 31);
         var model = Model(31);
-        using var opt = new Adam(model.parameters(), lr: 0.01);
+        using var opt = new AdamOptimizer(model.parameters(), lr: 0.01);
         TrainSteps(model, opt, data, 5);
         var path = Path.Combine(_folder, "run", "model.ckpt");
         Checkpoint.Save(path, model, opt);
         Checkpoint.Save(path, model, opt); // overwriting an existing checkpoint works
 
         var restored = Model(99); // different initial weights
-        using var restoredOpt = new Adam(restored.parameters(), lr: 0.5);
+        using var restoredOpt = new AdamOptimizer(restored.parameters(), lr: 0.5);
         Checkpoint.Load(path, restored, restoredOpt);
         Assert.Equal(Flatten(model.parameters()), Flatten(restored.parameters()));
         Assert.Equal(0.01, restoredOpt.LearningRate);

@@ -46,7 +46,7 @@ public sealed class MemoryStabilityTests
         var (train, valid) = TrainingLoop.GetDls((x, y), (x.narrow(0, 0, 512), y.narrow(0, 0, 512)), batchSize: 128, seed: 21);
         var sampler = new Sampler();
         using var metrics = new MetricsCallback(new AccuracyMetric());
-        var learner = new Learner(model, train, valid, CrossEntropy, ps => new Adam(ps), new Callback[] { metrics, sampler }, CPU);
+        var learner = new Learner(model, train, valid, CrossEntropy, ps => new AdamOptimizer(ps), new Callback[] { metrics, sampler }, CPU);
         learner.Fit(20);
 
         // Epochs 1-2 warm up (optimizer state, allocator pools); from then on nothing may accumulate.

@@ -7,7 +7,7 @@ namespace GenNet.Optim;
 /// Adam with decoupled weight decay (Loshchilov and Hutter) and PyTorch's defaults, including weight decay 0.01
 /// (TorchSharp's <c>AdamW</c> defaults to 0): each step first shrinks the parameters by <c>lr * weightDecay</c>.
 /// </summary>
-public sealed class AdamW : Adam
+public sealed class AdamWOptimizer : AdamOptimizer
 {
     /// <summary>Creates the optimizer.</summary>
     /// <param name="parameters">The parameters to update (create the optimizer after moving the model).</param>
@@ -18,7 +18,7 @@ public sealed class AdamW : Adam
     /// <param name="weightDecay">Decoupled weight decay.</param>
     /// <param name="amsgrad">Use AMSGrad.</param>
     /// <param name="flat">Lay parameters out in one buffer (see <see cref="Optimizer"/>).</param>
-    public AdamW(IEnumerable<Parameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0.01, bool amsgrad = false, bool flat = false)
+    public AdamWOptimizer(IEnumerable<Parameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0.01, bool amsgrad = false, bool flat = false)
         : base(parameters, lr, beta1, beta2, eps, weightDecay, amsgrad, flat)
     {
     }

@@ -7,9 +7,9 @@ namespace GenNet.Optim;
 
 /// <summary>
 /// Adam with PyTorch's defaults (lr 1e-3, betas 0.9/0.999, eps 1e-8), L2 weight decay added to the gradient, and
-/// optional AMSGrad; computed as PyTorch's single-tensor implementation does. <see cref="AdamW"/> decouples the decay.
+/// optional AMSGrad; computed as PyTorch's single-tensor implementation does. <see cref="AdamWOptimizer"/> decouples the decay.
 /// </summary>
-public class Adam : Optimizer
+public class AdamOptimizer : Optimizer
 {
     private readonly Tensor?[] _expAvg;
     private readonly Tensor?[] _expAvgSq;
@@ -26,7 +26,7 @@ public class Adam : Optimizer
     /// <param name="amsgrad">Use the maximum of past squared-gradient averages (AMSGrad).</param>
     /// <param name="flat">Lay parameters out in one buffer (see <see cref="Optimizer"/>).</param>
     /// <exception cref="ArgumentOutOfRangeException">A beta outside [0, 1), or a negative eps or weight decay.</exception>
-    public Adam(IEnumerable<Parameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0, bool amsgrad = false, bool flat = false)
+    public AdamOptimizer(IEnumerable<Parameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0, bool amsgrad = false, bool flat = false)
         : base(parameters, lr, flat)
     {
         if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "beta1 must be in [0, 1).");
@@ -53,7 +53,7 @@ public class Adam : Optimizer
     /// <summary>Added to the denominator.</summary>
     public double Eps { get; }
 
-    /// <summary>Weight decay: an L2 penalty for <see cref="Adam"/>, decoupled for <see cref="AdamW"/>.</summary>
+    /// <summary>Weight decay: an L2 penalty for <see cref="AdamOptimizer"/>, decoupled for <see cref="AdamWOptimizer"/>.</summary>
     public double WeightDecay { get; }
 
     /// <summary>Whether AMSGrad is used.</summary>
