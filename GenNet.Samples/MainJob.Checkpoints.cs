@@ -149,7 +149,7 @@ internal static partial class MainJob
             }
             startEpoch = position.Epoch;
             learner.TrainingSteps = position.Step;
-            if (trainDl is DataLoader<(Tensor X, Tensor Y), (Tensor X, Tensor Y)> { Sampler: RandomSampler sampler })
+            if (trainDl is DatasetLoader<(Tensor X, Tensor Y), (Tensor X, Tensor Y)> { Sampler: RandomSampler sampler })
                 sampler.Epoch = position.Epoch;
             if (position.Batch > 0)
                 learner.TrainData = new SkipFirstBatches(trainDl, position.Batch);

@@ -29,7 +29,7 @@ public static partial class DataLoaders
         var valid = splits.Current;
         var collate = Datasets.CollateDict(train);
         return new DataLoaders<(Tensor, Tensor)>(
-            new DataLoader<HubRow, (Tensor, Tensor)>(train, batchSize, shuffle: true, numWorkers: numWorkers, collate: collate, seed: seed),
-            new DataLoader<HubRow, (Tensor, Tensor)>(valid, batchSize * 2, numWorkers: numWorkers, collate: collate));
+            new DatasetLoader<HubRow, (Tensor, Tensor)>(train, batchSize, shuffle: true, numWorkers: numWorkers, collate: collate, seed: seed),
+            new DatasetLoader<HubRow, (Tensor, Tensor)>(valid, batchSize * 2, numWorkers: numWorkers, collate: collate));
     }
 }

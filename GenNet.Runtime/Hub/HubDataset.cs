@@ -14,7 +14,7 @@ namespace GenNet.Hub;
 
 /// <summary>
 /// One split of a Hub dataset (HF's <c>Dataset</c>): rows of named columns typed by <see cref="Features"/>. It is an
-/// ordinary <see cref="IDataset{T}"/>, so <see cref="DataLoader{TItem, TBatch}"/>, samplers and workers take it as is.
+/// ordinary <see cref="IDataset{T}"/>, so <see cref="DatasetLoader{TItem, TBatch}"/>, samplers and workers take it as is.
 /// </summary>
 /// <remarks>
 /// <para><b>Lazy.</b> The split holds the stored values (encoded PNG/JPEG bytes, numbers); images are decoded when a row is

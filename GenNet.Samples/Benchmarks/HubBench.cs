@@ -69,7 +69,7 @@ internal static class HubBench
         // The main job's path: IDX rows, the lesson's transform per batch, no workers.
         var idxTrain = LoadDataset(idxFolder)["train"];
         var idxTds = idxTrain.WithTransform(Inplace(b => b["image"] = b["image"].Select(img => (object?)((Image8)img!).ToFloats()).ToList()));
-        using var idxLoader = new DataLoader<HubRow, (Tensor, Tensor)>(idxTds, BatchSize, shuffle: true, collate: CollateDict(idxTds), seed: 0);
+        using var idxLoader = new DatasetLoader<HubRow, (Tensor, Tensor)>(idxTds, BatchSize, shuffle: true, collate: CollateDict(idxTds), seed: 0);
         var idxLazyTimes = Measure(rounds, () => Drain(idxLoader));
         var idxLazyCpu = LastCpu;
 
@@ -97,7 +97,7 @@ internal static class HubBench
             // 3. Lazy: PNG decode + the lesson's transform per batch, on 2 loader workers, one shuffled epoch of 60k.
             var train = LoadDataset(parquetRoot)["train"];
             var tds = train.WithTransform(Inplace(b => b["image"] = b["image"].Select(img => (object?)((Image8)img!).ToFloats()).ToList()));
-            using var loader = new DataLoader<HubRow, (Tensor, Tensor)>(tds, BatchSize, shuffle: true, numWorkers: 2, collate: CollateDict(tds), seed: 0);
+            using var loader = new DatasetLoader<HubRow, (Tensor, Tensor)>(tds, BatchSize, shuffle: true, numWorkers: 2, collate: CollateDict(tds), seed: 0);
             var lazyTimes = Measure(rounds, () => Drain(loader));
             var lazyCpu = LastCpu;
             var lazyRate = train.Count / Median(lazyTimes);

@@ -193,7 +193,7 @@ internal static class LoaderBench
     private static Config Loader<TItem>(string kind, string group, IDataset<TItem> dataset, int workers, bool consumerLoads = false,
         Func<IReadOnlyList<TItem>, (Tensor, Tensor)>? collate = null)
     {
-        var loader = new DataLoader<TItem, (Tensor, Tensor)>(
+        var loader = new DatasetLoader<TItem, (Tensor, Tensor)>(
             dataset, batchSize: BatchSize, shuffle: true, seed: 1, numWorkers: workers, persistentWorkers: workers > 0,
             prefetchFactor: workers > 0 ? 8 : null, collate: collate, consumerLoads: consumerLoads);
         var name = kind switch

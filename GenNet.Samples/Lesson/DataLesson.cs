@@ -70,7 +70,7 @@ internal static class DataLesson
         Step("6. Workers: threads load whole batches ahead, and batches still arrive in sampler order");
         foreach (var workers in new[] { 0, 2 })
         {
-            using var loader = new DataLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(rows, batchSize: BatchSize, shuffle: true, seed: 7, numWorkers: workers);
+            using var loader = new DatasetLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(rows, batchSize: BatchSize, shuffle: true, seed: 7, numWorkers: workers);
             var clock = Stopwatch.StartNew();
             long[]? first = null;
             foreach (var (bx, by) in loader)
@@ -83,15 +83,15 @@ internal static class DataLesson
         }
 
         Step("7. The full DataLoader: PyTorch's options, Count = batches, each enumeration is an epoch");
-        using (var train = new DataLoader<(Tensor, Tensor), (Tensor, Tensor)>(ds, batchSize: BatchSize, shuffle: true, dropLast: true, numWorkers: 2, seed: 1))
-        using (var valid = new DataLoader<(Tensor, Tensor), (Tensor, Tensor)>(ds, batchSize: BatchSize * 2))
+        using (var train = new DatasetLoader<(Tensor, Tensor), (Tensor, Tensor)>(ds, batchSize: BatchSize, shuffle: true, dropLast: true, numWorkers: 2, seed: 1))
+        using (var valid = new DatasetLoader<(Tensor, Tensor), (Tensor, Tensor)>(ds, batchSize: BatchSize * 2))
         {
             Console.WriteLine($"train: {train.Count} batches of {train.BatchSize}, shuffled; valid: {valid.Count} batches of {valid.BatchSize}");
             var (tx, ty) = train.First();
             Console.WriteLine($"first training batch: x {Shape(tx)}, y[..10] = {Format(ty, 10)}  (batches belong to you: still valid after First())");
             try
             {
-                _ = new DataLoader<(Tensor, Tensor), (Tensor, Tensor)>(ds, batchSize: BatchSize, shuffle: true, sampler: new SequentialSampler(ds.Count));
+                _ = new DatasetLoader<(Tensor, Tensor), (Tensor, Tensor)>(ds, batchSize: BatchSize, shuffle: true, sampler: new SequentialSampler(ds.Count));
             }
             catch (ArgumentException e)
             {

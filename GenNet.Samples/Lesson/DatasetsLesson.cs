@@ -97,7 +97,7 @@ internal static class DatasetsLesson
             [x] = stack(b.Select(o => o.Get<Image8>(x).ToTensor()).ToArray()),
             [y] = tensor(b.Select(o => (long)o[y]!).ToArray()),
         };
-        using (var dl = new DataLoader<HubRow, Dictionary<string, Tensor>>(train, 16, collate: CollateFn))
+        using (var dl = new DatasetLoader<HubRow, Dictionary<string, Tensor>>(train, 16, collate: CollateFn))
         {
             var b = dl.First();
             Console.WriteLine($"(torch.Size([{string.Join(", ", b[x].shape)}]), tensor([{string.Join(", ", b[y].data<long>().ToArray())}]))");
@@ -111,7 +111,7 @@ internal static class DatasetsLesson
             return b;
         }
         var tds = train.WithTransform(Transforms);
-        using (var dl = new DataLoader<HubRow, Dictionary<string, Tensor>>(tds, 16))
+        using (var dl = new DatasetLoader<HubRow, Dictionary<string, Tensor>>(tds, 16))
         {
             var b = dl.First();
             Console.WriteLine($"(torch.Size([{string.Join(", ", b[x].shape)}]), tensor([{string.Join(", ", b[y].data<long>().ToArray())}]))");
@@ -128,7 +128,7 @@ internal static class DatasetsLesson
         Console.WriteLine("(1, 3)   // C#: collate_dict below does this with the dataset's feature names");
 
         Cell("collate_dict(tdsf); dl = DataLoader(tdsf, batch_size=4, collate_fn=collate_dict(tdsf)); xb, yb = next(iter(dl)); xb.shape, yb");
-        using (var dl = new DataLoader<HubRow, (Tensor, Tensor)>(tdsf, 4, collate: CollateDict(tdsf)))
+        using (var dl = new DatasetLoader<HubRow, (Tensor, Tensor)>(tdsf, 4, collate: CollateDict(tdsf)))
         {
             var (xb4, yb4) = dl.First();
             Console.WriteLine($"(torch.Size([{string.Join(", ", xb4.shape)}]), tensor([{string.Join(", ", yb4.data<long>().ToArray())}]))");

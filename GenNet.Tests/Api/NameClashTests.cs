@@ -14,16 +14,6 @@ namespace GenNet.Tests.Api;
 /// </summary>
 public sealed class NameClashTests
 {
-    // GenNet.Data belongs to branch data, which renames its static DataLoader class and DataLoader<TItem, TBatch>
-    // (issue 13, item 4); TensorDataset (clashing with TorchSharp.Modules.TensorDataset) was found by this test and
-    // reported to it. Remove the entries as the renames are merged; nothing outside GenNet.Data may be added here.
-    private static readonly HashSet<string> RenamedOnBranchData = new(StringComparer.Ordinal)
-    {
-        "GenNet.Data.DataLoader",
-        "GenNet.Data.DataLoader`2",
-        "GenNet.Data.TensorDataset",
-    };
-
     /// <summary>
     /// Every type a simple name reaches through the ordinary imports: the TorchSharp and TorchSharp.Modules namespaces,
     /// the nested types of <c>torch</c> (<c>using static TorchSharp.torch</c>), and, because lesson code often adds
@@ -47,7 +37,7 @@ public sealed class NameClashTests
         Assert.Contains(genNet, t => t.Namespace == "GenNet.Optim"); // the reflection sees the real public surface
 
         var clashes = genNet
-            .Where(t => torchSharp.Contains(t.Name) && !RenamedOnBranchData.Contains(t.FullName!))
+            .Where(t => torchSharp.Contains(t.Name))
             .Select(t => $"{t.FullName} clashes with {string.Join(", ", torchSharp[t.Name])}")
             .ToList();
 

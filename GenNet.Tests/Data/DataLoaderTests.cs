@@ -20,7 +20,7 @@ public sealed class DataLoaderTests
 
     private static long[] Labels((Tensor X, Tensor Y) batch) => batch.Y.data<long>().ToArray();
 
-    private static List<long[]> Epoch<TItem>(DataLoader<TItem, (Tensor, Tensor)> loader)
+    private static List<long[]> Epoch<TItem>(DatasetLoader<TItem, (Tensor, Tensor)> loader)
     {
         var result = new List<long[]>();
         foreach (var batch in loader)
@@ -36,13 +36,13 @@ public sealed class DataLoaderTests
     [Fact]
     public void CountIsTheNumberOfBatchesAndBatchesCoverTheDatasetInOrder()
     {
-        using var loader = new DataLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(Rows(10), batchSize: 4);
+        using var loader = new DatasetLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(Rows(10), batchSize: 4);
         Assert.Equal(3, loader.Count);
         var batches = Epoch(loader);
         Assert.Equal(new[] { 4, 4, 2 }, batches.Select(b => b.Length));
         Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), batches.SelectMany(b => b));
 
-        using var dropping = new DataLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(Rows(10), batchSize: 4, dropLast: true);
+        using var dropping = new DatasetLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(Rows(10), batchSize: 4, dropLast: true);
         Assert.Equal(2, dropping.Count);
         Assert.Equal(2, Epoch(dropping).Count);
     }
@@ -50,7 +50,7 @@ public sealed class DataLoaderTests
     [Fact]
     public void ItemsArriveAsTheRowsTheyCameFrom()
     {
-        using var loader = new DataLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(Rows(6, width: 2), batchSize: 3, shuffle: true, seed: 1, numWorkers: 2);
+        using var loader = new DatasetLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(Rows(6, width: 2), batchSize: 3, shuffle: true, seed: 1, numWorkers: 2);
         foreach (var (x, y) in loader)
         {
             using var scope = NewDisposeScope();
@@ -75,7 +75,7 @@ public sealed class DataLoaderTests
                 Thread.Sleep(20);
             return (new float[] { i }, (long)i);
         });
-        using var loader = new DataLoader<(float[], long), (Tensor, Tensor)>(dataset, batchSize: 4, numWorkers: workers, prefetchFactor: 3);
+        using var loader = new DatasetLoader<(float[], long), (Tensor, Tensor)>(dataset, batchSize: 4, numWorkers: workers, prefetchFactor: 3);
         Assert.Equal(Enumerable.Range(0, 40).Select(i => (long)i), Epoch(loader).SelectMany(b => b));
     }
 
@@ -86,7 +86,7 @@ public sealed class DataLoaderTests
         var dataset = Dataset.FromFunc(103, i => (new float[] { DataLoaderContext.Current!.Random.Next(1000) }, (long)i));
         List<(long[] Labels, float[] Noise)> Run(int workers, bool consumerLoads = false)
         {
-            using var loader = new DataLoader<(float[], long), (Tensor, Tensor)>(
+            using var loader = new DatasetLoader<(float[], long), (Tensor, Tensor)>(
                 dataset, batchSize: 10, shuffle: true, numWorkers: workers, seed: 42, consumerLoads: consumerLoads);
             var epochs = new List<(long[], float[])>();
             for (var epoch = 0; epoch < 2; epoch++)
@@ -114,7 +114,7 @@ public sealed class DataLoaderTests
 
         long[] RunWithSeed(int seed)
         {
-            using var loader = new DataLoader<(float[], long), (Tensor, Tensor)>(dataset, batchSize: 10, shuffle: true, seed: seed);
+            using var loader = new DatasetLoader<(float[], long), (Tensor, Tensor)>(dataset, batchSize: 10, shuffle: true, seed: seed);
             return Epoch(loader)[0];
         }
     }
@@ -126,14 +126,14 @@ public sealed class DataLoaderTests
         var x = arange(20, dtype: ScalarType.Float32).reshape(10, 2);
         var y = arange(10, dtype: ScalarType.Int64);
         var counting = new CountingTensorDataset(new TensorPairDataset(x, y));
-        using var loader = new DataLoader<(Tensor, Tensor), (Tensor, Tensor)>(counting, batchSize: 4, shuffle: true, seed: 3, numWorkers: 2);
+        using var loader = new DatasetLoader<(Tensor, Tensor), (Tensor, Tensor)>(counting, batchSize: 4, shuffle: true, seed: 3, numWorkers: 2);
         var labels = Epoch(loader);
         Assert.Equal(3, counting.BatchCalls);
         Assert.Equal(0, counting.ItemCalls);
         Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), labels.SelectMany(b => b).Order());
 
         // With a collate function of its own the loader goes item by item.
-        using var perItem = new DataLoader<(Tensor, Tensor), (Tensor, Tensor)>(
+        using var perItem = new DatasetLoader<(Tensor, Tensor), (Tensor, Tensor)>(
             counting, batchSize: 4, collate: DefaultCollate.For<(Tensor, Tensor), (Tensor, Tensor)>());
         Assert.Equal(labels.Count, Epoch(perItem).Count);
         Assert.Equal(10, counting.ItemCalls);
@@ -180,15 +180,15 @@ public sealed class DataLoaderTests
         Check("persistentWorkers", () => Create(ds, persistentWorkers: true));
         Check("timeout", () => Create(ds, timeout: TimeSpan.FromSeconds(-1)));
         Check("batchSize", () => Create(ds, batchSize: 0));
-        Check("consumerLoads", () => new DataLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(ds, consumerLoads: true));
-        Check("consumerLoads", () => new DataLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(
+        Check("consumerLoads", () => new DatasetLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(ds, consumerLoads: true));
+        Check("consumerLoads", () => new DatasetLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(
             ds, numWorkers: 1, consumerLoads: true, timeout: TimeSpan.FromSeconds(1)));
 
         using var viaBatchSampler = Create(ds, batchSampler: batchSampler);
         Assert.Equal(5, viaBatchSampler.Count);
         Assert.Null(viaBatchSampler.BatchSize);
 
-        static DataLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)> Create(
+        static DatasetLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)> Create(
             IDataset<(ReadOnlyMemory<float>, long)> ds, int? batchSize = 1, bool shuffle = false, ISampler? sampler = null,
             IBatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, TimeSpan? timeout = null,
             int? prefetchFactor = null, bool persistentWorkers = false) =>
@@ -199,7 +199,7 @@ public sealed class DataLoaderTests
     [Fact]
     public void WithoutAutomaticBatchingEachItemIsConvertedAlone()
     {
-        using var loader = new DataLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(Rows(3, width: 2), batchSize: null);
+        using var loader = new DatasetLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(Rows(3, width: 2), batchSize: null);
         Assert.Equal(3, loader.Count);
         foreach (var (x, y) in loader)
         {
@@ -218,7 +218,7 @@ public sealed class DataLoaderTests
     public void AFailingItemSurfacesOnTheConsumerWithItsIndex(int workers, bool consumerLoads)
     {
         var dataset = Dataset.FromFunc(50, i => i == 37 ? throw new InvalidOperationException("corrupt image") : (new float[] { i }, (long)i));
-        using var loader = new DataLoader<(float[], long), (Tensor, Tensor)>(dataset, batchSize: 5, numWorkers: workers, consumerLoads: consumerLoads);
+        using var loader = new DatasetLoader<(float[], long), (Tensor, Tensor)>(dataset, batchSize: 5, numWorkers: workers, consumerLoads: consumerLoads);
         var delivered = 0;
         var error = Assert.Throws<DataLoaderException>(() =>
         {
@@ -244,7 +244,7 @@ public sealed class DataLoaderTests
     public void ACollateFailureNamesTheBatch()
     {
         var dataset = Dataset.FromFunc(6, i => new float[i == 4 ? 2 : 3]);
-        using var loader = new DataLoader<float[], Tensor>(dataset, batchSize: 3, numWorkers: 1);
+        using var loader = new DatasetLoader<float[], Tensor>(dataset, batchSize: 3, numWorkers: 1);
         var error = Assert.Throws<DataLoaderException>(() => loader.Select(b => b.shape).ToList());
         Assert.Contains("collate batch 1", error.Message);
         Assert.Contains("item 1", error.Message);
@@ -261,7 +261,7 @@ public sealed class DataLoaderTests
                 release.Wait(TimeSpan.FromSeconds(60), DataLoaderContext.Current!.CancellationToken); // stops with the loader
             return new float[] { i };
         });
-        using var loader = new DataLoader<float[], Tensor>(dataset, batchSize: 2, numWorkers: 2, timeout: TimeSpan.FromSeconds(2));
+        using var loader = new DatasetLoader<float[], Tensor>(dataset, batchSize: 2, numWorkers: 2, timeout: TimeSpan.FromSeconds(2));
         var error = Assert.Throws<TimeoutException>(() =>
         {
             foreach (var batch in loader)
@@ -289,7 +289,7 @@ public sealed class DataLoaderTests
                 Interlocked.Increment(ref gaveUp);
             return new float[] { i };
         });
-        using var loader = new DataLoader<float[], Tensor>(dataset, batchSize: 10, numWorkers: 2, prefetchFactor: 8);
+        using var loader = new DatasetLoader<float[], Tensor>(dataset, batchSize: 10, numWorkers: 2, prefetchFactor: 8);
         var batches = 0;
         foreach (var batch in loader)
         {
@@ -311,7 +311,7 @@ public sealed class DataLoaderTests
             Thread.Sleep(1);
             return new float[] { i };
         });
-        using var loader = new DataLoader<float[], Tensor>(dataset, batchSize: 10, numWorkers: 2);
+        using var loader = new DatasetLoader<float[], Tensor>(dataset, batchSize: 10, numWorkers: 2);
         var seen = 0;
         Assert.ThrowsAny<OperationCanceledException>(() =>
         {
@@ -330,7 +330,7 @@ public sealed class DataLoaderTests
     public void DisposingTheLoaderStopsPersistentWorkersAndBreakingStopsTheOthers()
     {
         var dataset = Rows(200);
-        var persistent = new DataLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(dataset, batchSize: 10, numWorkers: 3, persistentWorkers: true);
+        var persistent = new DatasetLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(dataset, batchSize: 10, numWorkers: 3, persistentWorkers: true);
         Assert.Equal(20, Epoch(persistent).Count);
         Assert.Equal(3, DataLoaderWorkers.ActiveThreads); // kept between epochs
         Assert.Equal(20, Epoch(persistent).Count);
@@ -344,7 +344,7 @@ public sealed class DataLoaderTests
         AssertNoWorkerThreads();
         Assert.Throws<ObjectDisposedException>(() => persistent.First());
 
-        using var transient = new DataLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(dataset, batchSize: 10, numWorkers: 4);
+        using var transient = new DatasetLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(dataset, batchSize: 10, numWorkers: 4);
         foreach (var (x, y) in transient)
         {
             Assert.Equal(4, DataLoaderWorkers.ActiveThreads);
@@ -359,7 +359,7 @@ public sealed class DataLoaderTests
     public void BatchesBelongToTheConsumer()
     {
         var dataset = Rows(12);
-        var loader = new DataLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(dataset, batchSize: 4, numWorkers: 2);
+        var loader = new DatasetLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(dataset, batchSize: 4, numWorkers: 2);
         var batches = loader.ToList(); // TorchSharp's loader would have disposed all but the last
         loader.Dispose();
         Assert.Equal(Enumerable.Range(0, 12).Select(i => (long)i), batches.SelectMany(b => b.Item2.data<long>().ToArray()));
@@ -375,7 +375,7 @@ public sealed class DataLoaderTests
     [InlineData(2)]
     public void ABatchJoinsTheDisposeScopeOpenOnTheConsumersThread(int workers)
     {
-        using var loader = new DataLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(Rows(8), batchSize: 4, numWorkers: workers);
+        using var loader = new DatasetLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>(Rows(8), batchSize: 4, numWorkers: workers);
         using var enumerator = loader.GetEnumerator();
         Tensor x, y;
         using (NewDisposeScope())
@@ -402,7 +402,7 @@ public sealed class DataLoaderTests
     public void DictionaryItemsCollateThroughTheLoader()
     {
         var dataset = Dataset.FromFunc(6, i => new Dictionary<string, object> { ["image"] = new byte[] { (byte)i, (byte)i }, ["label"] = i });
-        using var loader = new DataLoader<Dictionary<string, object>, Dictionary<string, Tensor>>(dataset, batchSize: 3, numWorkers: 2);
+        using var loader = new DatasetLoader<Dictionary<string, object>, Dictionary<string, Tensor>>(dataset, batchSize: 3, numWorkers: 2);
         var batches = loader.ToList();
         Assert.Equal(new[] { "image", "label" }, batches[0].Keys);
         Assert.Equal(new long[] { 3, 2 }, batches[1]["image"].shape);

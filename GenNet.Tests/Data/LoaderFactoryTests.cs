@@ -64,7 +64,7 @@ public sealed class LoaderFactoryTests
     {
         var rows = new MemoryDataset<float, long>(Enumerable.Range(0, 20).Select(i => (float)i).ToArray(), 2, Enumerable.Range(0, 10).Select(i => (long)i).ToArray());
         using var loader = rows.ToDataLoader(batchSize: 4);
-        Assert.IsType<DataLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>>(loader);
+        Assert.IsType<DatasetLoader<(ReadOnlyMemory<float>, long), (Tensor, Tensor)>>(loader);
         Assert.Equal(3, loader.Count);
         var (x, y) = loader.First();
         Assert.Equal(new long[] { 4, 2 }, x.shape);
@@ -98,8 +98,8 @@ public sealed class LoaderFactoryTests
     {
         var ds = new CountingBatches(10);
         using var loader = ds.ToDataLoader(batchSize: 5);
-        Assert.IsType<DataLoader<(Tensor X, Tensor Y), (Tensor X, Tensor Y)>>(loader);
-        Assert.Same(ds, ((DataLoader<(Tensor X, Tensor Y), (Tensor X, Tensor Y)>)loader).Dataset);
+        Assert.IsType<DatasetLoader<(Tensor X, Tensor Y), (Tensor X, Tensor Y)>>(loader);
+        Assert.Same(ds, ((DatasetLoader<(Tensor X, Tensor Y), (Tensor X, Tensor Y)>)loader).Dataset);
         Assert.Equal(new long[] { 5, 6, 7, 8, 9 }, loader.Last().Y.data<long>().ToArray());
         Assert.Equal((2, 0), (ds.BatchCalls, ds.ItemCalls));
 
@@ -188,7 +188,7 @@ public sealed class DataNameClashTests
             .Where(t => !t.IsNested && t.Namespace == "GenNet.Data" && torch.Contains(t.Name))
             // The two-argument loader keeps its name on purpose: users reach it through ToDataLoader and name the
             // one-argument DataLoader<TBatch>, which TorchSharp does not have.
-            .Where(t => t != typeof(DataLoader<,>))
+            .Where(t => t != typeof(DatasetLoader<,>))
             .Select(t => t.FullName)
             .ToList();
         Assert.True(clashes.Count == 0, "clash with TorchSharp: " + string.Join(", ", clashes));

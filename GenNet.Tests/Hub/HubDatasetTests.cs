@@ -88,7 +88,7 @@ public sealed class HubDatasetTests : IDisposable
         var tds = ds.WithTransform(transformi);
         Assert.Null(ds.Transform); // with_transform returns a copy
 
-        using var dl = new DataLoader<HubRow, (Tensor, Tensor)>(tds, 4, collate: CollateDict(tds));
+        using var dl = new DatasetLoader<HubRow, (Tensor, Tensor)>(tds, 4, collate: CollateDict(tds));
         var batches = dl.ToList();
         Assert.Equal(3, calls); // 4 + 4 + 2 rows, one transform call per batch
         Assert.Equal(new[] { 4, 4, 2 }, sizes);
@@ -108,8 +108,8 @@ public sealed class HubDatasetTests : IDisposable
     public void LoaderWorkersDecodeInParallelAndGiveTheSameBatchesAsNoWorkers()
     {
         var ds = HubFixtures.Split(0, 40, 3).WithTransform(Inplace(b => b["img"] = b["img"].Select(o => (object?)((Image8)o!).ToTensor()).ToList()));
-        using var serial = new DataLoader<HubRow, (Tensor, Tensor)>(ds, 8, shuffle: true, seed: 3, collate: CollateDict(ds));
-        using var parallel = new DataLoader<HubRow, (Tensor, Tensor)>(ds, 8, shuffle: true, seed: 3, numWorkers: 2, collate: CollateDict(ds));
+        using var serial = new DatasetLoader<HubRow, (Tensor, Tensor)>(ds, 8, shuffle: true, seed: 3, collate: CollateDict(ds));
+        using var parallel = new DatasetLoader<HubRow, (Tensor, Tensor)>(ds, 8, shuffle: true, seed: 3, numWorkers: 2, collate: CollateDict(ds));
         var a = serial.ToList();
         var b = parallel.ToList();
         Assert.Equal(5, b.Count);

@@ -9,7 +9,7 @@ namespace GenNet.Data;
 /// (<c>__len__</c> + <c>__getitem__</c>).
 /// </summary>
 /// <remarks>
-/// A <see cref="DataLoader{TItem, TBatch}"/> with workers calls the indexer from several threads at once, so an
+/// A <see cref="DatasetLoader{TItem, TBatch}"/> with workers calls the indexer from several threads at once, so an
 /// implementation must be safe for concurrent reads. Items may be managed values (arrays, <see cref="ReadOnlyMemory{T}"/>,
 /// numbers, tuples, dictionaries): the default collate then writes a whole batch into one tensor without creating a native
 /// tensor per item, which is the fast path.
@@ -29,7 +29,7 @@ public interface IDataset<out T>
 /// returns a whole, already collated batch for many indices in one operation, e.g. one <c>index_select</c> per tensor.
 /// </summary>
 /// <remarks>
-/// A <see cref="DataLoader{TItem, TBatch}"/> uses it instead of indexing item by item and collating whenever the dataset
+/// A <see cref="DatasetLoader{TItem, TBatch}"/> uses it instead of indexing item by item and collating whenever the dataset
 /// implements it for the loader's batch type and no collate function was given.
 /// </remarks>
 /// <typeparam name="TBatch">The batch type.</typeparam>

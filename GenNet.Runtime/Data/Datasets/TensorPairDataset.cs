@@ -8,7 +8,7 @@ namespace GenNet.Data;
 /// <summary>
 /// PyTorch's <c>TensorDataset</c> over two tensors (inputs and targets) that share their first dimension. Item <c>i</c> is
 /// <c>(X[i], Y[i])</c>; a batch is gathered in one call per tensor (<see cref="IBatchDataset{TBatch}"/>), which is what
-/// makes a <see cref="DataLoader{TItem, TBatch}"/> over it fast.
+/// makes a <see cref="DatasetLoader{TItem, TBatch}"/> over it fast.
 /// </summary>
 /// <remarks>
 /// <para>Named <c>TensorPairDataset</c>, not <c>TensorDataset</c>: that name is TorchSharp.Modules' (its loader's dataset),

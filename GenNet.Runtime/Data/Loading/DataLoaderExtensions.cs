@@ -9,7 +9,7 @@ namespace GenNet.Data;
 /// <summary>
 /// <c>dataset.ToDataLoader(…)</c>: builds a loader with its type arguments inferred from the dataset (and from the collate
 /// function when one is given), so <c>new DataLoader&lt;TItem, TBatch&gt;(…)</c> never has to be spelled out. The options
-/// are the constructor's (PyTorch's), see <see cref="DataLoader{TItem, TBatch}"/>.
+/// are the constructor's (PyTorch's), see <see cref="DatasetLoader{TItem, TBatch}"/>.
 /// </summary>
 /// <remarks>
 /// Without a collate function the batch type follows from the item type, as PyTorch's <c>default_collate</c> decides it:
@@ -21,58 +21,58 @@ namespace GenNet.Data;
 public static class DataLoaderExtensions
 {
     /// <summary>A loader whose batches are made by <paramref name="collate"/>; both type arguments are inferred.</summary>
-    /// <inheritdoc cref="DataLoader{TItem, TBatch}.DataLoader" path="/param"/>
-    /// <inheritdoc cref="DataLoader{TItem, TBatch}.DataLoader" path="/exception"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/param"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/exception"/>
     public static DataLoader<TBatch> ToDataLoader<TItem, TBatch>(this IDataset<TItem> dataset, Func<IReadOnlyList<TItem>, TBatch> collate,
         int? batchSize = 1, bool shuffle = false, ISampler? sampler = null, IBatchSampler? batchSampler = null, int numWorkers = 0,
         bool pinMemory = false, bool dropLast = false, TimeSpan? timeout = null, int? prefetchFactor = null, bool persistentWorkers = false,
         Device? device = null, int? seed = null, bool consumerLoads = false)
     {
         ArgumentNullException.ThrowIfNull(collate);
-        return new DataLoader<TItem, TBatch>(dataset, batchSize, shuffle, sampler, batchSampler, numWorkers, collate, pinMemory, dropLast,
+        return new DatasetLoader<TItem, TBatch>(dataset, batchSize, shuffle, sampler, batchSampler, numWorkers, collate, pinMemory, dropLast,
             timeout, prefetchFactor, persistentWorkers, device, seed, consumerLoads);
     }
 
     /// <summary>A loader of <c>(x, y)</c> items (arrays, memory, numbers or tensors), batched by the default collate into
     /// <c>(Tensor X, Tensor Y)</c>.</summary>
-    /// <inheritdoc cref="DataLoader{TItem, TBatch}.DataLoader" path="/param"/>
-    /// <inheritdoc cref="DataLoader{TItem, TBatch}.DataLoader" path="/exception"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/param"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/exception"/>
     public static DataLoader<(Tensor X, Tensor Y)> ToDataLoader<T1, T2>(this IDataset<(T1, T2)> dataset,
         int? batchSize = 1, bool shuffle = false, ISampler? sampler = null, IBatchSampler? batchSampler = null, int numWorkers = 0,
         bool pinMemory = false, bool dropLast = false, TimeSpan? timeout = null, int? prefetchFactor = null, bool persistentWorkers = false,
         Device? device = null, int? seed = null, bool consumerLoads = false) =>
-        new DataLoader<(T1, T2), (Tensor X, Tensor Y)>(dataset, batchSize, shuffle, sampler, batchSampler, numWorkers, null, pinMemory, dropLast,
+        new DatasetLoader<(T1, T2), (Tensor X, Tensor Y)>(dataset, batchSize, shuffle, sampler, batchSampler, numWorkers, null, pinMemory, dropLast,
             timeout, prefetchFactor, persistentWorkers, device, seed, consumerLoads);
 
     /// <summary>A loader of <c>(a, b, c)</c> items, batched by the default collate into three tensors.</summary>
-    /// <inheritdoc cref="DataLoader{TItem, TBatch}.DataLoader" path="/param"/>
-    /// <inheritdoc cref="DataLoader{TItem, TBatch}.DataLoader" path="/exception"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/param"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/exception"/>
     public static DataLoader<(Tensor, Tensor, Tensor)> ToDataLoader<T1, T2, T3>(this IDataset<(T1, T2, T3)> dataset,
         int? batchSize = 1, bool shuffle = false, ISampler? sampler = null, IBatchSampler? batchSampler = null, int numWorkers = 0,
         bool pinMemory = false, bool dropLast = false, TimeSpan? timeout = null, int? prefetchFactor = null, bool persistentWorkers = false,
         Device? device = null, int? seed = null, bool consumerLoads = false) =>
-        new DataLoader<(T1, T2, T3), (Tensor, Tensor, Tensor)>(dataset, batchSize, shuffle, sampler, batchSampler, numWorkers, null, pinMemory,
+        new DatasetLoader<(T1, T2, T3), (Tensor, Tensor, Tensor)>(dataset, batchSize, shuffle, sampler, batchSampler, numWorkers, null, pinMemory,
             dropLast, timeout, prefetchFactor, persistentWorkers, device, seed, consumerLoads);
 
     /// <summary>A loader of tensor items, stacked by the default collate into one <see cref="Tensor"/> per batch.</summary>
-    /// <inheritdoc cref="DataLoader{TItem, TBatch}.DataLoader" path="/param"/>
-    /// <inheritdoc cref="DataLoader{TItem, TBatch}.DataLoader" path="/exception"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/param"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/exception"/>
     public static DataLoader<Tensor> ToDataLoader(this IDataset<Tensor> dataset,
         int? batchSize = 1, bool shuffle = false, ISampler? sampler = null, IBatchSampler? batchSampler = null, int numWorkers = 0,
         bool pinMemory = false, bool dropLast = false, TimeSpan? timeout = null, int? prefetchFactor = null, bool persistentWorkers = false,
         Device? device = null, int? seed = null, bool consumerLoads = false) =>
-        new DataLoader<Tensor, Tensor>(dataset, batchSize, shuffle, sampler, batchSampler, numWorkers, null, pinMemory, dropLast,
+        new DatasetLoader<Tensor, Tensor>(dataset, batchSize, shuffle, sampler, batchSampler, numWorkers, null, pinMemory, dropLast,
             timeout, prefetchFactor, persistentWorkers, device, seed, consumerLoads);
 
     /// <summary>A loader of dictionary rows (e.g. <c>{"image": …, "label": …}</c>), collated key by key into
     /// <c>Dictionary&lt;string, Tensor&gt;</c> in the first row's key order.</summary>
-    /// <inheritdoc cref="DataLoader{TItem, TBatch}.DataLoader" path="/param"/>
-    /// <inheritdoc cref="DataLoader{TItem, TBatch}.DataLoader" path="/exception"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/param"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/exception"/>
     public static DataLoader<Dictionary<string, Tensor>> ToDataLoader<TValue>(this IDataset<IReadOnlyDictionary<string, TValue>> dataset,
         int? batchSize = 1, bool shuffle = false, ISampler? sampler = null, IBatchSampler? batchSampler = null, int numWorkers = 0,
         bool pinMemory = false, bool dropLast = false, TimeSpan? timeout = null, int? prefetchFactor = null, bool persistentWorkers = false,
         Device? device = null, int? seed = null, bool consumerLoads = false) =>
-        new DataLoader<IReadOnlyDictionary<string, TValue>, Dictionary<string, Tensor>>(dataset, batchSize, shuffle, sampler, batchSampler,
+        new DatasetLoader<IReadOnlyDictionary<string, TValue>, Dictionary<string, Tensor>>(dataset, batchSize, shuffle, sampler, batchSampler,
             numWorkers, null, pinMemory, dropLast, timeout, prefetchFactor, persistentWorkers, device, seed, consumerLoads);
 
     /// <summary>
@@ -81,8 +81,8 @@ public static class DataLoaderExtensions
     /// over the item overloads when the dataset is both (the fast path); pass <c>batchSize: null</c> or a collate function
     /// to load item by item instead.
     /// </summary>
-    /// <inheritdoc cref="DataLoader{TItem, TBatch}.DataLoader" path="/param"/>
-    /// <inheritdoc cref="DataLoader{TItem, TBatch}.DataLoader" path="/exception"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/param"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/exception"/>
     [OverloadResolutionPriority(1)]
     public static DataLoader<TBatch> ToDataLoader<TBatch>(this IBatchDataset<TBatch> dataset,
         int batchSize = 1, bool shuffle = false, ISampler? sampler = null, IBatchSampler? batchSampler = null, int numWorkers = 0,
@@ -124,7 +124,7 @@ public static class DataLoaderExtensions
         Device? device, int? seed, bool consumerLoads)
     {
         var items = dataset as IDataset<TItem> ?? (IDataset<TItem>)(object)new BatchItems<TBatch>(dataset);
-        return new DataLoader<TItem, TBatch>(items, batchSize, shuffle, sampler, batchSampler, numWorkers, null, pinMemory, dropLast, timeout,
+        return new DatasetLoader<TItem, TBatch>(items, batchSize, shuffle, sampler, batchSampler, numWorkers, null, pinMemory, dropLast, timeout,
             prefetchFactor, persistentWorkers, device, seed, consumerLoads);
     }
 

@@ -41,7 +41,7 @@ namespace GenNet.Data;
 /// </remarks>
 /// <typeparam name="TItem">The dataset's item type.</typeparam>
 /// <typeparam name="TBatch">The batch type the collate function (or the batch-indexed dataset) produces.</typeparam>
-public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
+public sealed class DatasetLoader<TItem, TBatch> : DataLoader<TBatch>
 {
     private static readonly TimeSpan LookAheadLimit = TimeSpan.FromMilliseconds(1);
 
@@ -80,7 +80,7 @@ public sealed class DataLoader<TItem, TBatch> : DataLoader<TBatch>
     /// batches itself instead of sleeping (workers + 1 loading threads, fewer thread wake-ups; best when the consumer has
     /// little else to do). Excludes <paramref name="timeout"/>; only with workers.</param>
     /// <exception cref="ArgumentException">An option is out of range or conflicts with another.</exception>
-    public DataLoader(
+    public DatasetLoader(
         IDataset<TItem> dataset,
         int? batchSize = 1,
         bool shuffle = false,
