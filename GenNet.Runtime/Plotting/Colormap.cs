@@ -30,8 +30,8 @@ public sealed class Colormap
         + "addc30afdc2eb2dd2cb5dd2bb7dd29bade27bdde26bfdf24c2df22c5df21c7e01fcae01ecde01dcfe11cd2e11bd4e11a"
         + "d7e219dae218dce218dfe318e1e318e4e318e7e419e9e419ece41aeee51bf1e51cf3e51ef6e61ff8e621fae622fde724";
 
-    private static readonly Dictionary<string, Colormap> s_byName = new(StringComparer.Ordinal);
-    private static volatile Colormap s_default;
+    private static readonly Dictionary<string, Colormap> ByName = new(StringComparer.Ordinal);
+    private static volatile Colormap _default;
     private readonly byte[] _rgb;
 
     private Colormap(string name, byte[] rgb)
@@ -56,11 +56,11 @@ public sealed class Colormap
         Viridis = Register("viridis", viridis);
         Gray = Register("gray", gray);
         GrayReversed = Register("gray_r", grayReversed);
-        s_byName["binary"] = GrayReversed;
-        s_default = Viridis;
+        ByName["binary"] = GrayReversed;
+        _default = Viridis;
     }
 
-    private static Colormap Register(string name, byte[] rgb) => s_byName[name] = new Colormap(name, rgb);
+    private static Colormap Register(string name, byte[] rgb) => ByName[name] = new Colormap(name, rgb);
 
     /// <summary>matplotlib's default colormap, perceptually uniform from dark blue to yellow.</summary>
     public static Colormap Viridis { get; }
@@ -77,12 +77,12 @@ public sealed class Colormap
     /// </summary>
     public static Colormap Default
     {
-        get => s_default;
-        set => s_default = value ?? throw new ArgumentNullException(nameof(value));
+        get => _default;
+        set => _default = value ?? throw new ArgumentNullException(nameof(value));
     }
 
     /// <summary>The names <see cref="FromName"/> knows.</summary>
-    public static IReadOnlyCollection<string> Names => s_byName.Keys.Order(StringComparer.Ordinal).ToArray();
+    public static IReadOnlyCollection<string> Names => ByName.Keys.Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>The colormap's name, as matplotlib spells it.</summary>
     public string Name { get; }
@@ -92,7 +92,7 @@ public sealed class Colormap
     public static Colormap FromName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return s_byName.TryGetValue(name, out var map)
+        return ByName.TryGetValue(name, out var map)
             ? map
             : throw new ArgumentException($"Unknown colormap '{name}'; known: {string.Join(", ", Names)}.", nameof(name));
     }

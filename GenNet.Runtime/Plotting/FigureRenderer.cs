@@ -295,10 +295,10 @@ internal static class FigureRenderer
 /// <summary>The DejaVu Sans typefaces embedded in GenNet (matplotlib's default font), so text never depends on system fonts.</summary>
 internal static class PlotFonts
 {
-    private static readonly Lazy<SKTypeface> s_regular = new(() => Load("DejaVuSans.ttf"));
-    private static readonly Lazy<SKTypeface> s_bold = new(() => Load("DejaVuSans-Bold.ttf"));
+    private static readonly Lazy<SKTypeface> Regular = new(() => Load("DejaVuSans.ttf"));
+    private static readonly Lazy<SKTypeface> Bold = new(() => Load("DejaVuSans-Bold.ttf"));
 
-    internal static SKTypeface Get(FontWeight weight) => weight == FontWeight.Bold ? s_bold.Value : s_regular.Value;
+    internal static SKTypeface Get(FontWeight weight) => weight == FontWeight.Bold ? Bold.Value : Regular.Value;
 
     private static SKTypeface Load(string file)
     {

@@ -14,7 +14,7 @@ internal static class PlotColors
         new(0x8c, 0x56, 0x4b), new(0xe3, 0x77, 0xc2), new(0x7f, 0x7f, 0x7f), new(0xbc, 0xbd, 0x22), new(0x17, 0xbe, 0xcf),
     ];
 
-    private static readonly Dictionary<string, SKColor> s_names = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly Dictionary<string, SKColor> Names = new(StringComparer.OrdinalIgnoreCase)
     {
         ["white"] = SKColors.White, ["w"] = SKColors.White,
         ["black"] = SKColors.Black, ["k"] = SKColors.Black,
@@ -32,7 +32,7 @@ internal static class PlotColors
     internal static SKColor Parse(string color, string parameter)
     {
         ArgumentNullException.ThrowIfNull(color, parameter);
-        if (s_names.TryGetValue(color, out var named))
+        if (Names.TryGetValue(color, out var named))
             return named;
         if (color.Length == 2 && color[0] is 'C' or 'c' && char.IsAsciiDigit(color[1]))
             return Cycle[color[1] - '0'];

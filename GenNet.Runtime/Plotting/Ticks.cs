@@ -8,7 +8,7 @@ namespace GenNet.Plotting;
 /// <summary>Tick positions and labels as matplotlib's default locator and formatter choose them.</summary>
 internal static class Ticks
 {
-    private static readonly double[] s_steps = [1, 2, 2.5, 5, 10];
+    private static readonly double[] Steps = [1, 2, 2.5, 5, 10];
 
     /// <summary>
     /// Multiples of the smallest "nice" step (1, 2, 2.5, 5 × 10^k) that puts at most <paramref name="maxBins"/> intervals
@@ -24,7 +24,7 @@ internal static class Ticks
         var raw = span / maxBins;
         var scale = Math.Pow(10, Math.Floor(Math.Log10(raw)));
         var step = 10 * scale;
-        foreach (var s in s_steps)
+        foreach (var s in Steps)
         {
             var candidate = s * scale;
             if (Math.Floor(hi / candidate + 1e-9) - Math.Ceiling(lo / candidate - 1e-9) <= maxBins)

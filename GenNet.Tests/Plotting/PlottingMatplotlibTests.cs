@@ -27,7 +27,7 @@ public sealed class PlottingMatplotlibTests
 
     private sealed record Case(int Rows, int Columns, double Width, double Height, double Dpi, int ImageRows, int ImageColumns, int DrawOn);
 
-    private static readonly Case[] s_cases =
+    private static readonly Case[] Cases =
     [
         new(2, 4, 6.8, 3.4, 100, 28, 28, -1),  // the lesson's show_images of 8: every axes shows a square image
         new(1, 1, 6.4, 4.8, 100, 4, 3, 0),     // a tall image in matplotlib's default figure
@@ -39,7 +39,7 @@ public sealed class PlottingMatplotlibTests
     [Fact]
     public void AxesLandWhereMatplotlibPutsThem()
     {
-        var cases = string.Join(", ", s_cases.Select(c => string.Create(CultureInfo.InvariantCulture,
+        var cases = string.Join(", ", Cases.Select(c => string.Create(CultureInfo.InvariantCulture,
             $"({c.Rows}, {c.Columns}, {c.Width}, {c.Height}, {c.Dpi}, {c.ImageRows}, {c.ImageColumns}, {c.DrawOn})")));
         var script = $$"""
             import json, numpy as np, matplotlib
@@ -60,9 +60,9 @@ public sealed class PlottingMatplotlibTests
             print(json.dumps(out))
             """;
         var expected = RunPython(script);
-        for (var k = 0; k < s_cases.Length; k++)
+        for (var k = 0; k < Cases.Length; k++)
         {
-            var c = s_cases[k];
+            var c = Cases[k];
             var figure = Plot.Subplots(c.Rows, c.Columns, figsize: (c.Width, c.Height), dpi: c.Dpi);
             for (var i = 0; i < figure.Axes.Count; i++)
                 if (c.DrawOn < 0 || c.DrawOn == i)

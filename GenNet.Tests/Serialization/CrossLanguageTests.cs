@@ -16,21 +16,21 @@ namespace GenNet.Tests.Serialization;
 [Module]
 public partial class ConvBlock : nn.Module<Tensor, Tensor>
 {
-    private readonly Conv2d conv;
-    private readonly BatchNorm2d bn;
-    private readonly ReLU act;
-    private readonly Linear head;
+    private readonly Conv2d _conv;
+    private readonly BatchNorm2d _bn;
+    private readonly ReLU _act;
+    private readonly Linear _head;
 
     public ConvBlock() : base(nameof(ConvBlock))
     {
-        conv = nn.Conv2d(1, 4, 3, padding: 1);
-        bn = nn.BatchNorm2d(4);
-        act = nn.ReLU();
-        head = nn.Linear(4 * 6 * 6, 3);
+        _conv = nn.Conv2d(1, 4, 3, padding: 1);
+        _bn = nn.BatchNorm2d(4);
+        _act = nn.ReLU();
+        _head = nn.Linear(4 * 6 * 6, 3);
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => head.call(act.call(bn.call(conv.call(x))).flatten(1));
+    public override Tensor forward(Tensor x) => _head.call(_act.call(_bn.call(_conv.call(x))).flatten(1));
 }
 
 /// <summary>A raw Parameter and a plain buffer next to a layer.</summary>
@@ -38,20 +38,20 @@ public partial class ConvBlock : nn.Module<Tensor, Tensor>
 public partial class Scaled : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter _scale;
-    private readonly Linear lin;
+    private readonly Linear _lin;
     public partial Tensor Offset { get; set; }
 
     public Scaled() : base(nameof(Scaled))
     {
         _scale = new Parameter(ones(3));
-        lin = nn.Linear(5, 3);
+        _lin = nn.Linear(5, 3);
         Offset = zeros(3);
         RegisterComponents();
     }
 
     public Parameter Scale => _scale;
 
-    public override Tensor forward(Tensor x) => lin.call(x) * _scale + Offset;
+    public override Tensor forward(Tensor x) => _lin.call(x) * _scale + Offset;
 }
 
 /// <summary>
