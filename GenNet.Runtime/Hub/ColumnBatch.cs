@@ -11,24 +11,24 @@ namespace GenNet.Hub;
 /// </summary>
 public sealed class ColumnBatch : IReadOnlyDictionary<string, List<object?>>
 {
-    private readonly List<string> order = new();
-    private readonly Dictionary<string, List<object?>> columns = new(StringComparer.Ordinal);
+    private readonly List<string> _order = new();
+    private readonly Dictionary<string, List<object?>> _columns = new(StringComparer.Ordinal);
 
     /// <summary>The number of rows (the length of the first column; 0 without columns).</summary>
-    public int RowCount => order.Count == 0 ? 0 : columns[order[0]].Count;
+    public int RowCount => _order.Count == 0 ? 0 : _columns[_order[0]].Count;
 
     /// <summary>The column <paramref name="key"/>; setting it replaces the column or adds it at the end.</summary>
     public List<object?> this[string key]
     {
-        get => columns.TryGetValue(key, out var column)
+        get => _columns.TryGetValue(key, out var column)
             ? column
-            : throw new KeyNotFoundException($"The batch has no column '{key}'; its columns are {Features.ListRepr(order)}.");
+            : throw new KeyNotFoundException($"The batch has no column '{key}'; its columns are {Features.ListRepr(_order)}.");
         set
         {
             ArgumentNullException.ThrowIfNull(value);
-            if (!columns.ContainsKey(key))
-                order.Add(key);
-            columns[key] = value;
+            if (!_columns.ContainsKey(key))
+                _order.Add(key);
+            _columns[key] = value;
         }
     }
 
@@ -36,44 +36,44 @@ public sealed class ColumnBatch : IReadOnlyDictionary<string, List<object?>>
     public IReadOnlyList<T> Get<T>(string key) => this[key].Select(v => (T)v!).ToArray();
 
     /// <summary>Removes a column; returns whether it was there.</summary>
-    public bool Remove(string key) => columns.Remove(key) && order.Remove(key);
+    public bool Remove(string key) => _columns.Remove(key) && _order.Remove(key);
 
     /// <summary>Row <paramref name="index"/> as a dictionary in column order.</summary>
     public Dictionary<string, object?> Row(int index)
     {
-        var row = new Dictionary<string, object?>(order.Count, StringComparer.Ordinal);
-        foreach (var key in order)
+        var row = new Dictionary<string, object?>(_order.Count, StringComparer.Ordinal);
+        foreach (var key in _order)
         {
-            var column = columns[key];
+            var column = _columns[key];
             if (column.Count != RowCount)
-                throw new InvalidOperationException($"Column '{key}' has {column.Count} values but column '{order[0]}' has {RowCount}; a transform must return one value per row.");
+                throw new InvalidOperationException($"Column '{key}' has {column.Count} values but column '{_order[0]}' has {RowCount}; a transform must return one value per row.");
             row[key] = column[index];
         }
         return row;
     }
 
     /// <inheritdoc/>
-    public IEnumerable<string> Keys => order;
+    public IEnumerable<string> Keys => _order;
 
     /// <inheritdoc/>
-    public IEnumerable<List<object?>> Values => order.Select(k => columns[k]);
+    public IEnumerable<List<object?>> Values => _order.Select(k => _columns[k]);
 
     /// <summary>The number of columns.</summary>
-    public int Count => order.Count;
+    public int Count => _order.Count;
 
     /// <inheritdoc/>
-    public bool ContainsKey(string key) => columns.ContainsKey(key);
+    public bool ContainsKey(string key) => _columns.ContainsKey(key);
 
     /// <inheritdoc/>
-    public bool TryGetValue(string key, out List<object?> value) => columns.TryGetValue(key, out value!);
+    public bool TryGetValue(string key, out List<object?> value) => _columns.TryGetValue(key, out value!);
 
     /// <inheritdoc/>
     public IEnumerator<KeyValuePair<string, List<object?>>> GetEnumerator() =>
-        order.Select(k => new KeyValuePair<string, List<object?>>(k, columns[k])).GetEnumerator();
+        _order.Select(k => new KeyValuePair<string, List<object?>>(k, _columns[k])).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>Python's dict repr, e.g. <c>{'label': [9, 0, 0, 3, 0]}</c>.</summary>
     public override string ToString() =>
-        "{" + string.Join(", ", order.Select(k => $"{ClassLabel.Quote(k)}: [{string.Join(", ", columns[k].Select(HubDataset.Repr))}]")) + "}";
+        "{" + string.Join(", ", _order.Select(k => $"{ClassLabel.Quote(k)}: [{string.Join(", ", _columns[k].Select(HubDataset.Repr))}]")) + "}";
 }

@@ -30,10 +30,10 @@ public enum DatasetSourceKind
 /// </summary>
 public sealed class DatasetBuilder
 {
-    private readonly IReadOnlyList<KeyValuePair<string, string[]>> splitFiles;
-    private readonly Func<string, CancellationToken, Task<string>>? download;
-    private readonly string? idxFolder;
-    private DatasetInfo? info;
+    private readonly IReadOnlyList<KeyValuePair<string, string[]>> _splitFiles;
+    private readonly Func<string, CancellationToken, Task<string>>? _download;
+    private readonly string? _idxFolder;
+    private DatasetInfo? _info;
 
     internal DatasetBuilder(string name, string? config, DatasetSourceKind kind, string source, IReadOnlyList<string> tried, DatasetInfo? info,
         IReadOnlyList<KeyValuePair<string, string[]>> splitFiles, Func<string, CancellationToken, Task<string>>? download, string? idxFolder)
@@ -43,10 +43,10 @@ public sealed class DatasetBuilder
         SourceKind = kind;
         Source = source;
         Tried = tried;
-        this.info = info;
-        this.splitFiles = splitFiles;
-        this.download = download;
-        this.idxFolder = idxFolder;
+        _info = info;
+        _splitFiles = splitFiles;
+        _download = download;
+        _idxFolder = idxFolder;
     }
 
     /// <summary>Where decompressed IDX copies are kept, or <see langword="null"/>.</summary>
@@ -68,13 +68,13 @@ public sealed class DatasetBuilder
     public IReadOnlyList<string> Tried { get; }
 
     /// <summary>The data files of each split (repository paths for the Hub, file paths otherwise).</summary>
-    public IReadOnlyList<KeyValuePair<string, string[]>> DataFiles => splitFiles;
+    public IReadOnlyList<KeyValuePair<string, string[]>> DataFiles => _splitFiles;
 
     /// <summary>
     /// The dataset's info (HF's <c>builder.info</c>): from the card's <c>dataset_info</c>, else from the first data file's
     /// metadata (which, from the Hub, downloads that file).
     /// </summary>
-    public DatasetInfo Info => info ??= InfoFromDataAsync(CancellationToken.None).GetAwaiter().GetResult();
+    public DatasetInfo Info => _info ??= InfoFromDataAsync(CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>Reads every split (downloading from the Hub into the cache when that is the source).</summary>
     public DatasetDict Load() => LoadAsync().GetAwaiter().GetResult();
@@ -82,30 +82,30 @@ public sealed class DatasetBuilder
     /// <summary>Reads every split (downloading from the Hub into the cache when that is the source).</summary>
     public async Task<DatasetDict> LoadAsync(CancellationToken cancellationToken = default)
     {
-        if (idxFolder is not null)
+        if (_idxFolder is not null)
         {
-            var (features, tables) = IdxSource.Read(idxFolder, info, IdxCache);
-            info ??= new DatasetInfo(features, tables.Select(t => new SplitInfo(t.Key, 0, t.Value.RowCount, Name)).ToList(), Name, ConfigName);
-            return new DatasetDict(tables.Select(t => new KeyValuePair<string, HubDataset>(t.Key, new HubDataset(t.Key, new[] { t.Value }, features, info))), info, Source);
+            var (features, tables) = IdxSource.Read(_idxFolder, _info, IdxCache);
+            _info ??= new DatasetInfo(features, tables.Select(t => new SplitInfo(t.Key, 0, t.Value.RowCount, Name)).ToList(), Name, ConfigName);
+            return new DatasetDict(tables.Select(t => new KeyValuePair<string, HubDataset>(t.Key, new HubDataset(t.Key, new[] { t.Value }, features, _info))), _info, Source);
         }
         var loaded = new List<(string Split, StoredTable[] Tables)>();
-        foreach (var (split, files) in splitFiles)
+        foreach (var (split, files) in _splitFiles)
         {
             var paths = new string[files.Length];
             for (var i = 0; i < files.Length; i++)
-                paths[i] = download is null ? files[i] : await download(files[i], cancellationToken).ConfigureAwait(false);
+                paths[i] = _download is null ? files[i] : await _download(files[i], cancellationToken).ConfigureAwait(false);
             var tables = await Task.WhenAll(paths.Select(p => Task.Run(() => ParquetTable.ReadAsync(p, cancellationToken), cancellationToken))).ConfigureAwait(false);
             loaded.Add((split, tables));
         }
         var first = loaded.SelectMany(l => l.Tables).FirstOrDefault()
             ?? throw new InvalidDataException($"{Source}: no data files for '{Name}'.");
-        var feats = info is { Features.Count: > 0 } known ? known.Features : first.Features ?? Infer(first);
-        info ??= new DatasetInfo(feats, loaded.Select(l => new SplitInfo(l.Split, 0, l.Tables.Sum(t => (long)t.RowCount), Name)).ToList(), Name, ConfigName);
-        if (info.Features.Count == 0)
-            info = new DatasetInfo(feats, info.Splits.Count > 0 ? info.Splits : loaded.Select(l => new SplitInfo(l.Split, 0, l.Tables.Sum(t => (long)t.RowCount), Name)).ToList(),
-                info.DatasetName, info.ConfigName, info.Description, info.DownloadSize, info.DatasetSize);
-        var splits = loaded.Select(l => new KeyValuePair<string, HubDataset>(l.Split, new HubDataset(l.Split, l.Tables, WithBase(feats, l.Tables[0].Source), info))).ToList();
-        return new DatasetDict(splits, info, Source);
+        var feats = _info is { Features.Count: > 0 } known ? known.Features : first.Features ?? Infer(first);
+        _info ??= new DatasetInfo(feats, loaded.Select(l => new SplitInfo(l.Split, 0, l.Tables.Sum(t => (long)t.RowCount), Name)).ToList(), Name, ConfigName);
+        if (_info.Features.Count == 0)
+            _info = new DatasetInfo(feats, _info.Splits.Count > 0 ? _info.Splits : loaded.Select(l => new SplitInfo(l.Split, 0, l.Tables.Sum(t => (long)t.RowCount), Name)).ToList(),
+                _info.DatasetName, _info.ConfigName, _info.Description, _info.DownloadSize, _info.DatasetSize);
+        var splits = loaded.Select(l => new KeyValuePair<string, HubDataset>(l.Split, new HubDataset(l.Split, l.Tables, WithBase(feats, l.Tables[0].Source), _info))).ToList();
+        return new DatasetDict(splits, _info, Source);
     }
 
     private static Features WithBase(Features features, string file)
@@ -121,17 +121,17 @@ public sealed class DatasetBuilder
 
     private async Task<DatasetInfo> InfoFromDataAsync(CancellationToken ct)
     {
-        if (idxFolder is not null)
+        if (_idxFolder is not null)
             return IdxInfo();
-        var (split, files) = splitFiles.First();
-        var path = download is null ? files[0] : await download(files[0], ct).ConfigureAwait(false);
+        var (split, files) = _splitFiles.First();
+        var path = _download is null ? files[0] : await _download(files[0], ct).ConfigureAwait(false);
         var table = await ParquetTable.ReadAsync(path, ct).ConfigureAwait(false);
-        return new DatasetInfo(table.Features ?? Infer(table), splitFiles.Select(s => new SplitInfo(s.Key, 0, 0, Name)).ToList(), Name, ConfigName);
+        return new DatasetInfo(table.Features ?? Infer(table), _splitFiles.Select(s => new SplitInfo(s.Key, 0, 0, Name)).ToList(), Name, ConfigName);
     }
 
     private DatasetInfo IdxInfo()
     {
-        var (features, tables) = IdxSource.Read(idxFolder!, null, IdxCache);
+        var (features, tables) = IdxSource.Read(_idxFolder!, null, IdxCache);
         return new DatasetInfo(features, tables.Select(t => new SplitInfo(t.Key, 0, t.Value.RowCount, Name)).ToList(), Name, ConfigName);
     }
 

@@ -11,12 +11,12 @@ namespace GenNet.Hub;
 /// </summary>
 public sealed class DatasetDict : IReadOnlyDictionary<string, HubDataset>
 {
-    private readonly List<KeyValuePair<string, HubDataset>> splits;
+    private readonly List<KeyValuePair<string, HubDataset>> _splits;
 
     /// <summary>Creates a dictionary from (split, dataset) pairs.</summary>
     public DatasetDict(IEnumerable<KeyValuePair<string, HubDataset>> splits, DatasetInfo? info = null, string? source = null)
     {
-        this.splits = splits.ToList();
+        _splits = splits.ToList();
         Info = info;
         Source = source;
     }
@@ -30,24 +30,24 @@ public sealed class DatasetDict : IReadOnlyDictionary<string, HubDataset>
     /// <inheritdoc/>
     public HubDataset this[string key] => TryGetValue(key, out var value)
         ? value
-        : throw new KeyNotFoundException($"Invalid key: '{key}'. Please first select a split. For example: `dsd[\"{splits.FirstOrDefault().Key ?? "train"}\"]`. Available splits: {Features.ListRepr(Keys)}");
+        : throw new KeyNotFoundException($"Invalid key: '{key}'. Please first select a split. For example: `dsd[\"{_splits.FirstOrDefault().Key ?? "train"}\"]`. Available splits: {Features.ListRepr(Keys)}");
 
     /// <inheritdoc/>
-    public IEnumerable<string> Keys => splits.Select(s => s.Key);
+    public IEnumerable<string> Keys => _splits.Select(s => s.Key);
 
     /// <inheritdoc/>
-    public IEnumerable<HubDataset> Values => splits.Select(s => s.Value);
+    public IEnumerable<HubDataset> Values => _splits.Select(s => s.Value);
 
     /// <inheritdoc/>
-    public int Count => splits.Count;
+    public int Count => _splits.Count;
 
     /// <inheritdoc/>
-    public bool ContainsKey(string key) => splits.Any(s => s.Key == key);
+    public bool ContainsKey(string key) => _splits.Any(s => s.Key == key);
 
     /// <inheritdoc/>
     public bool TryGetValue(string key, out HubDataset value)
     {
-        foreach (var (k, v) in splits)
+        foreach (var (k, v) in _splits)
         {
             if (k == key)
             {
@@ -61,14 +61,14 @@ public sealed class DatasetDict : IReadOnlyDictionary<string, HubDataset>
 
     /// <summary>Every split with <paramref name="transform"/> (HF's <c>DatasetDict.with_transform</c>).</summary>
     public DatasetDict WithTransform(Func<ColumnBatch, ColumnBatch>? transform, IReadOnlyList<string>? columns = null, bool outputAllColumns = false) =>
-        new(splits.Select(s => new KeyValuePair<string, HubDataset>(s.Key, s.Value.WithTransform(transform, columns, outputAllColumns))), Info, Source);
+        new(_splits.Select(s => new KeyValuePair<string, HubDataset>(s.Key, s.Value.WithTransform(transform, columns, outputAllColumns))), Info, Source);
 
     /// <inheritdoc/>
-    public IEnumerator<KeyValuePair<string, HubDataset>> GetEnumerator() => splits.GetEnumerator();
+    public IEnumerator<KeyValuePair<string, HubDataset>> GetEnumerator() => _splits.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>HF's repr.</summary>
     public override string ToString() =>
-        "DatasetDict({\n" + string.Concat(splits.Select(s => $"    {s.Key}: {Features.Indent(s.Value.ToString(), "    ")}\n")) + "})";
+        "DatasetDict({\n" + string.Concat(_splits.Select(s => $"    {s.Key}: {Features.Indent(s.Value.ToString(), "    ")}\n")) + "})";
 }

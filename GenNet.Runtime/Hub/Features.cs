@@ -68,20 +68,20 @@ public sealed class Value : FeatureType
 /// </summary>
 public sealed class ClassLabel : FeatureType
 {
-    private readonly string[] names;
-    private readonly Dictionary<string, int> indexOf;
+    private readonly string[] _names;
+    private readonly Dictionary<string, int> _indexOf;
 
     /// <summary>Creates a class label from its names (in label order).</summary>
     /// <exception cref="ArgumentException">The list is empty or holds a duplicate.</exception>
     public ClassLabel(IEnumerable<string> names)
     {
         ArgumentNullException.ThrowIfNull(names);
-        this.names = names.ToArray();
-        indexOf = new Dictionary<string, int>(this.names.Length, StringComparer.Ordinal);
-        for (var i = 0; i < this.names.Length; i++)
+        _names = names.ToArray();
+        _indexOf = new Dictionary<string, int>(_names.Length, StringComparer.Ordinal);
+        for (var i = 0; i < _names.Length; i++)
         {
-            if (!indexOf.TryAdd(this.names[i] ?? throw new ArgumentException($"Class name {i} is null.", nameof(names)), i))
-                throw new ArgumentException($"Class name '{this.names[i]}' appears twice (labels {indexOf[this.names[i]]} and {i}).", nameof(names));
+            if (!_indexOf.TryAdd(_names[i] ?? throw new ArgumentException($"Class name {i} is null.", nameof(names)), i))
+                throw new ArgumentException($"Class name '{_names[i]}' appears twice (labels {_indexOf[_names[i]]} and {i}).", nameof(names));
         }
     }
 
@@ -92,10 +92,10 @@ public sealed class ClassLabel : FeatureType
     }
 
     /// <summary>The class names in label order.</summary>
-    public IReadOnlyList<string> Names => names;
+    public IReadOnlyList<string> Names => _names;
 
     /// <summary>The number of classes.</summary>
-    public int NumClasses => names.Length;
+    public int NumClasses => _names.Length;
 
     /// <inheritdoc/>
     public override string TypeName => "ClassLabel";
@@ -104,9 +104,9 @@ public sealed class ClassLabel : FeatureType
     /// <exception cref="ArgumentOutOfRangeException">The label is outside [0, <see cref="NumClasses"/>).</exception>
     public string Int2Str(long value)
     {
-        if (value < 0 || value >= names.Length)
-            throw new ArgumentOutOfRangeException(nameof(value), value, $"Invalid integer class label {value}: ClassLabel has {names.Length} classes (0–{names.Length - 1}).");
-        return names[value];
+        if (value < 0 || value >= _names.Length)
+            throw new ArgumentOutOfRangeException(nameof(value), value, $"Invalid integer class label {value}: ClassLabel has {_names.Length} classes (0–{_names.Length - 1}).");
+        return _names[value];
     }
 
     /// <summary>The names of many labels (HF's <c>int2str(list)</c>).</summary>
@@ -134,13 +134,13 @@ public sealed class ClassLabel : FeatureType
     public int Str2Int(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (indexOf.TryGetValue(name, out var index))
+        if (_indexOf.TryGetValue(name, out var index))
             return index;
-        if (indexOf.TryGetValue(name.Trim(), out index))
+        if (_indexOf.TryGetValue(name.Trim(), out index))
             return index;
-        if (int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number < names.Length)
+        if (int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number < _names.Length)
             return number;
-        throw new ArgumentException($"Invalid string class label '{name}': not one of [{string.Join(", ", names.Select(Quote))}].", nameof(name));
+        throw new ArgumentException($"Invalid string class label '{name}': not one of [{string.Join(", ", _names.Select(Quote))}].", nameof(name));
     }
 
     /// <summary>The labels of many class names (HF's <c>str2int(list)</c>).</summary>
@@ -151,13 +151,13 @@ public sealed class ClassLabel : FeatureType
         if (stored is null)
             return null;
         var value = System.Convert.ToInt64(stored, CultureInfo.InvariantCulture);
-        if (value < -1 || value >= names.Length)
-            throw new System.IO.InvalidDataException($"{where()}: label {value} is outside ClassLabel(num_classes={names.Length}) (0–{names.Length - 1}, or -1 for none).");
+        if (value < -1 || value >= _names.Length)
+            throw new System.IO.InvalidDataException($"{where()}: label {value} is outside ClassLabel(num_classes={_names.Length}) (0–{_names.Length - 1}, or -1 for none).");
         return value;
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"ClassLabel(names=[{string.Join(", ", names.Select(Quote))}])";
+    public override string ToString() => $"ClassLabel(names=[{string.Join(", ", _names.Select(Quote))}])";
 
     internal static string Quote(string s) => "'" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
 }
@@ -248,61 +248,61 @@ public sealed record EncodedImage(byte[]? Bytes, string? Path, Imaging.Image8? R
 /// </summary>
 public sealed class Features : IReadOnlyDictionary<string, FeatureType>
 {
-    private readonly List<KeyValuePair<string, FeatureType>> items;
-    private readonly Dictionary<string, FeatureType> byName;
+    private readonly List<KeyValuePair<string, FeatureType>> _items;
+    private readonly Dictionary<string, FeatureType> _byName;
 
     /// <summary>Creates features from (name, type) pairs in column order.</summary>
     /// <exception cref="ArgumentException">A name appears twice.</exception>
     public Features(IEnumerable<KeyValuePair<string, FeatureType>> columns)
     {
         ArgumentNullException.ThrowIfNull(columns);
-        items = columns.ToList();
-        byName = new Dictionary<string, FeatureType>(StringComparer.Ordinal);
-        foreach (var (name, type) in items)
+        _items = columns.ToList();
+        _byName = new Dictionary<string, FeatureType>(StringComparer.Ordinal);
+        foreach (var (name, type) in _items)
         {
-            if (!byName.TryAdd(name, type ?? throw new ArgumentException($"Feature '{name}' has no type.", nameof(columns))))
+            if (!_byName.TryAdd(name, type ?? throw new ArgumentException($"Feature '{name}' has no type.", nameof(columns))))
                 throw new ArgumentException($"Feature '{name}' appears twice.", nameof(columns));
         }
     }
 
     /// <summary>The column names in order (what Python's <c>x, y = features</c> unpacks).</summary>
-    public IReadOnlyList<string> Names => items.ConvertAll(p => p.Key);
+    public IReadOnlyList<string> Names => _items.ConvertAll(p => p.Key);
 
     /// <inheritdoc/>
-    public FeatureType this[string key] => byName.TryGetValue(key, out var type)
+    public FeatureType this[string key] => _byName.TryGetValue(key, out var type)
         ? type
-        : throw new KeyNotFoundException($"No feature '{key}'; the features are [{string.Join(", ", items.Select(p => ClassLabel.Quote(p.Key)))}].");
+        : throw new KeyNotFoundException($"No feature '{key}'; the features are [{string.Join(", ", _items.Select(p => ClassLabel.Quote(p.Key)))}].");
 
     /// <inheritdoc/>
     public IEnumerable<string> Keys => Names;
 
     /// <inheritdoc/>
-    public IEnumerable<FeatureType> Values => items.Select(p => p.Value);
+    public IEnumerable<FeatureType> Values => _items.Select(p => p.Value);
 
     /// <inheritdoc/>
-    public int Count => items.Count;
+    public int Count => _items.Count;
 
     /// <inheritdoc/>
-    public bool ContainsKey(string key) => byName.ContainsKey(key);
+    public bool ContainsKey(string key) => _byName.ContainsKey(key);
 
     /// <inheritdoc/>
-    public bool TryGetValue(string key, out FeatureType value) => byName.TryGetValue(key, out value!);
+    public bool TryGetValue(string key, out FeatureType value) => _byName.TryGetValue(key, out value!);
 
     /// <summary>Deconstructs two column names (Python's <c>x, y = ds_builder.info.features</c>).</summary>
     public void Deconstruct(out string first, out string second)
     {
-        if (items.Count != 2)
-            throw new InvalidOperationException($"Cannot unpack {items.Count} features into two names.");
-        (first, second) = (items[0].Key, items[1].Key);
+        if (_items.Count != 2)
+            throw new InvalidOperationException($"Cannot unpack {_items.Count} features into two names.");
+        (first, second) = (_items[0].Key, _items[1].Key);
     }
 
     /// <inheritdoc/>
-    public IEnumerator<KeyValuePair<string, FeatureType>> GetEnumerator() => items.GetEnumerator();
+    public IEnumerator<KeyValuePair<string, FeatureType>> GetEnumerator() => _items.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <inheritdoc/>
-    public override string ToString() => "{" + string.Join(", ", items.Select(p => $"{ClassLabel.Quote(p.Key)}: {p.Value}")) + "}";
+    public override string ToString() => "{" + string.Join(", ", _items.Select(p => $"{ClassLabel.Quote(p.Key)}: {p.Value}")) + "}";
 
     /// <summary>Reads HF's JSON form (<c>{"label": {"names": [...], "_type": "ClassLabel"}, ...}</c>).</summary>
     /// <exception cref="FormatException">A feature is malformed or of a type GenNet does not read.</exception>
@@ -338,7 +338,7 @@ public sealed class Features : IReadOnlyDictionary<string, FeatureType>
     public JsonObject ToJson()
     {
         var result = new JsonObject();
-        foreach (var (name, type) in items)
+        foreach (var (name, type) in _items)
         {
             result[name] = type switch
             {

@@ -44,17 +44,17 @@ internal sealed class HubClient
     private static readonly Regex Sha1Pattern = new("^[0-9a-f]{40}$", RegexOptions.CultureInvariant);
     private const int MaxRedirects = 10;
     private static readonly HttpClient SharedClient = CreateClient(null);
-    private readonly HubOptions options;
-    private readonly HubCache cache;
-    private readonly HttpClient http;
-    private readonly Uri endpoint;
+    private readonly HubOptions _options;
+    private readonly HubCache _cache;
+    private readonly HttpClient _http;
+    private readonly Uri _endpoint;
 
     public HubClient(HubOptions options, HubCache cache)
     {
-        this.options = options;
-        this.cache = cache;
-        http = options.HttpHandler is null ? SharedClient : CreateClient(options.HttpHandler);
-        endpoint = new Uri(options.ResolvedEndpoint + "/");
+        _options = options;
+        _cache = cache;
+        _http = options.HttpHandler is null ? SharedClient : CreateClient(options.HttpHandler);
+        _endpoint = new Uri(options.ResolvedEndpoint + "/");
     }
 
     private static HttpClient CreateClient(HttpMessageHandler? handler)
@@ -85,7 +85,7 @@ internal sealed class HubClient
         var dataCommit = commit;
         if (splits.Count == 0)
         {
-            note($"Hub {endpoint}datasets/{repoId}@{revision}: no parquet files; trying {SourceResolver.ParquetConversionRevision}");
+            note($"Hub {_endpoint}datasets/{repoId}@{revision}: no parquet files; trying {SourceResolver.ParquetConversionRevision}");
             (dataCommit, files) = await RevisionAsync(repoId, SourceResolver.ParquetConversionRevision, ct).ConfigureAwait(false);
             dataRevision = SourceResolver.ParquetConversionRevision;
             (chosenConfig, splits) = DatasetBuilder.SelectDataFiles(files, DatasetCard.Empty, config ?? card.Configs.FirstOrDefault()?.Name);
@@ -94,9 +94,9 @@ internal sealed class HubClient
         }
         var wanted = splits.SelectMany(s => s.Value).ToHashSet(StringComparer.Ordinal);
         var tree = await TreeAsync(repoId, dataRevision == revision ? commit : dataCommit, ct).ConfigureAwait(false);
-        cache.WriteRef(repoId, dataRevision, dataCommit);
-        note($"Hub {endpoint}datasets/{repoId}@{dataRevision} ({dataCommit}): {wanted.Count} parquet file(s) for {Features.ListRepr(splits.Select(s => s.Key))}");
-        var source = $"{endpoint}datasets/{repoId}@{dataCommit}";
+        _cache.WriteRef(repoId, dataRevision, dataCommit);
+        note($"Hub {_endpoint}datasets/{repoId}@{dataRevision} ({dataCommit}): {wanted.Count} parquet file(s) for {Features.ListRepr(splits.Select(s => s.Key))}");
+        var source = $"{_endpoint}datasets/{repoId}@{dataCommit}";
         return new DatasetBuilder(repoId, chosenConfig, DatasetSourceKind.Hub, source, tried, card.InfoFor(chosenConfig), splits,
             (file, token) => DownloadAsync(repoId, dataCommit, dataRevision, file, tree.GetValueOrDefault(file), token), null);
     }
@@ -104,7 +104,7 @@ internal sealed class HubClient
     /// <summary><c>GET /api/datasets/{repo}/revision/{rev}</c>: the commit and every file (each path checked).</summary>
     public async Task<(string Commit, List<string> Files)> RevisionAsync(string repoId, string revision, CancellationToken ct)
     {
-        var url = new Uri(endpoint, $"api/datasets/{repoId}/revision/{Uri.EscapeDataString(revision)}");
+        var url = new Uri(_endpoint, $"api/datasets/{repoId}/revision/{Uri.EscapeDataString(revision)}");
         var (json, _) = await GetJsonAsync(url, ct).ConfigureAwait(false);
         var commit = (string?)json["sha"];
         if (commit is null || !Sha1Pattern.IsMatch(commit))
@@ -115,7 +115,7 @@ internal sealed class HubClient
             foreach (var s in siblings)
             {
                 var name = (string?)s?["rfilename"] ?? throw new InvalidDataException($"{url}: a sibling has no rfilename.");
-                HubCache.SafeJoin(cache.SnapshotFolder(repoId, commit), name);
+                HubCache.SafeJoin(_cache.SnapshotFolder(repoId, commit), name);
                 files.Add(name);
             }
         }
@@ -126,7 +126,7 @@ internal sealed class HubClient
     public async Task<Dictionary<string, TreeEntry>> TreeAsync(string repoId, string commit, CancellationToken ct)
     {
         var result = new Dictionary<string, TreeEntry>(StringComparer.Ordinal);
-        Uri? url = new Uri(endpoint, $"api/datasets/{repoId}/tree/{Uri.EscapeDataString(commit)}?recursive=true&expand=false");
+        Uri? url = new Uri(_endpoint, $"api/datasets/{repoId}/tree/{Uri.EscapeDataString(commit)}?recursive=true&expand=false");
         for (var page = 0; url is not null && page < 10_000; page++)
         {
             var (json, next) = await GetJsonAsync(url, ct, array: true).ConfigureAwait(false);
@@ -135,7 +135,7 @@ internal sealed class HubClient
                 if ((string?)entry?["type"] != "file")
                     continue;
                 var path = (string?)entry!["path"] ?? throw new InvalidDataException($"{url}: a tree entry has no path.");
-                HubCache.SafeJoin(cache.SnapshotFolder(repoId, commit), path);
+                HubCache.SafeJoin(_cache.SnapshotFolder(repoId, commit), path);
                 var lfs = entry["lfs"] as JsonObject;
                 var sha = (string?)lfs?["oid"] ?? (string?)lfs?["sha256"];
                 result[path] = new TreeEntry(path, (long?)lfs?["size"] ?? (long?)entry["size"] ?? -1, sha, (string?)entry["oid"]);
@@ -187,26 +187,26 @@ internal sealed class HubClient
     /// </summary>
     public async Task<string> DownloadAsync(string repoId, string commit, string revision, string path, TreeEntry? entry, CancellationToken ct)
     {
-        if (cache.TryGetFile(repoId, commit, path) is { } cached)
+        if (_cache.TryGetFile(repoId, commit, path) is { } cached)
             return cached;
-        var pointer = HubCache.SafeJoin(cache.SnapshotFolder(repoId, commit), path);
-        var url = new Uri(endpoint, $"datasets/{repoId}/resolve/{commit}/{string.Join('/', path.Split('/').Select(Uri.EscapeDataString))}");
+        var pointer = HubCache.SafeJoin(_cache.SnapshotFolder(repoId, commit), path);
+        var url = new Uri(_endpoint, $"datasets/{repoId}/resolve/{commit}/{string.Join('/', path.Split('/').Select(Uri.EscapeDataString))}");
         var (etag, size) = await MetadataAsync(url, entry, ct).ConfigureAwait(false);
-        var blob = cache.BlobPath(repoId, etag);
+        var blob = _cache.BlobPath(repoId, etag);
         Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
-        using (await AcquireLockAsync(cache.LockPath(repoId, etag), ct).ConfigureAwait(false))
+        using (await AcquireLockAsync(_cache.LockPath(repoId, etag), ct).ConfigureAwait(false))
         {
             if (!File.Exists(blob))
             {
-                options.Log?.WriteLine($"hub: downloading {url} → {blob}");
+                _options.Log?.WriteLine($"hub: downloading {url} → {blob}");
                 await DownloadBlobAsync(url, path, blob, etag, size, ct).ConfigureAwait(false);
             }
             else
-                options.Log?.WriteLine($"hub: {path} already in the cache as blob {etag}");
-            cache.LinkSnapshot(repoId, commit, path, etag);
+                _options.Log?.WriteLine($"hub: {path} already in the cache as blob {etag}");
+            _cache.LinkSnapshot(repoId, commit, path, etag);
         }
         if (revision != commit)
-            cache.WriteRef(repoId, revision, commit);
+            _cache.WriteRef(repoId, revision, commit);
         return pointer;
     }
 
@@ -219,7 +219,7 @@ internal sealed class HubClient
         return await WithRetriesAsync(url, async attemptCt =>
         {
             using var request = NewRequest(url, HttpMethod.Head, null);
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCt).ConfigureAwait(false);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCt).ConfigureAwait(false);
             if ((int)response.StatusCode is >= 300 and < 400 || response.IsSuccessStatusCode)
             {
                 var etag = Header(response, "X-Linked-Etag") ?? response.Headers.ETag?.Tag ?? Header(response, "ETag");
@@ -293,14 +293,14 @@ internal sealed class HubClient
     private async Task CopyWithProgressAsync(Stream body, Stream file, string path, long done, long total, CancellationToken ct)
     {
         var buffer = new byte[1 << 16];
-        var show = options.Progress && !Console.IsErrorRedirected;
+        var show = _options.Progress && !Console.IsErrorRedirected;
         var clock = Stopwatch.StartNew();
         var lastDraw = -1L;
         while (true)
         {
             // A stalled connection counts as a timeout and is retried (resuming with Range).
             using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            stall.CancelAfter(options.RequestTimeout);
+            stall.CancelAfter(_options.RequestTimeout);
             int read;
             try
             {
@@ -308,7 +308,7 @@ internal sealed class HubClient
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                throw new TimeoutException($"no data for {options.RequestTimeout.TotalSeconds:F0} s while downloading '{path}'");
+                throw new TimeoutException($"no data for {_options.RequestTimeout.TotalSeconds:F0} s while downloading '{path}'");
             }
             if (read == 0)
                 break;
@@ -335,7 +335,7 @@ internal sealed class HubClient
         for (var hop = 0; ; hop++)
         {
             using var request = NewRequest(current, method, range);
-            var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
             {
@@ -359,7 +359,7 @@ internal sealed class HubClient
         request.Headers.UserAgent.ParseAdd("GenNet/0.1 (huggingface_hub-compatible)");
         if (range is not null)
             request.Headers.Range = range;
-        if (options.ResolvedToken is { } token && SameOrigin(url, endpoint))
+        if (_options.ResolvedToken is { } token && SameOrigin(url, _endpoint))
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return request;
     }
@@ -396,16 +396,16 @@ internal sealed class HubClient
     private async Task<T> WithRetriesAsync<T>(Uri url, Func<CancellationToken, Task<T>> attempt, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var delay = options.RetryDelay;
+        var delay = _options.RetryDelay;
         for (var n = 1; ; n++)
         {
             try
             {
                 return await attempt(ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (Retryable(e, ct) && n < options.MaxAttempts && clock.Elapsed + delay < options.RetryBudget)
+            catch (Exception e) when (Retryable(e, ct) && n < _options.MaxAttempts && clock.Elapsed + delay < _options.RetryBudget)
             {
-                options.Log?.WriteLine($"hub: {url.GetLeftPart(UriPartial.Path)}: attempt {n} failed ({e.Message}); retrying in {delay.TotalSeconds:F1} s");
+                _options.Log?.WriteLine($"hub: {url.GetLeftPart(UriPartial.Path)}: attempt {n} failed ({e.Message}); retrying in {delay.TotalSeconds:F1} s");
                 await Task.Delay(delay, ct).ConfigureAwait(false);
                 delay += delay;
             }
@@ -440,18 +440,18 @@ internal sealed class HubClient
                 // FileShare.None takes an exclusive flock on Unix, the same lock Python's filelock takes.
                 return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException) when (clock.Elapsed < options.LockTimeout)
+            catch (IOException) when (clock.Elapsed < _options.LockTimeout)
             {
                 if (!said)
                 {
-                    options.Log?.WriteLine($"hub: waiting for {lockPath} (another process is downloading the same file)");
+                    _options.Log?.WriteLine($"hub: waiting for {lockPath} (another process is downloading the same file)");
                     said = true;
                 }
                 await Task.Delay(100, ct).ConfigureAwait(false);
             }
             catch (IOException e)
             {
-                throw new TimeoutException($"Waited {options.LockTimeout.TotalSeconds:F0} s for the cache lock {lockPath}; another process holds it.", e);
+                throw new TimeoutException($"Waited {_options.LockTimeout.TotalSeconds:F0} s for the cache lock {lockPath}; another process holds it.", e);
             }
         }
     }

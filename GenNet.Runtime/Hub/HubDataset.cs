@@ -26,33 +26,33 @@ namespace GenNet.Hub;
 /// </remarks>
 public sealed class HubDataset : IDataset<HubRow>
 {
-    private readonly StoredTable[] shards;
-    private readonly int[] offsets;
-    private readonly object?[][] columns;
-    private readonly string[] columnNames;
+    private readonly StoredTable[] _shards;
+    private readonly int[] _offsets;
+    private readonly object?[][] _columns;
+    private readonly string[] _columnNames;
 
     internal HubDataset(string split, IReadOnlyList<StoredTable> shards, Features features, DatasetInfo? info)
     {
         Split = split;
         Features = features;
         Info = info;
-        this.shards = shards.ToArray();
-        offsets = new int[this.shards.Length + 1];
-        for (var i = 0; i < this.shards.Length; i++)
-            offsets[i + 1] = checked(offsets[i] + this.shards[i].RowCount);
-        columnNames = features.Names.ToArray();
-        columns = new object?[columnNames.Length][];
-        for (var c = 0; c < columnNames.Length; c++)
+        _shards = shards.ToArray();
+        _offsets = new int[_shards.Length + 1];
+        for (var i = 0; i < _shards.Length; i++)
+            _offsets[i + 1] = checked(_offsets[i] + _shards[i].RowCount);
+        _columnNames = features.Names.ToArray();
+        _columns = new object?[_columnNames.Length][];
+        for (var c = 0; c < _columnNames.Length; c++)
         {
-            var name = columnNames[c];
-            var all = new object?[offsets[^1]];
-            for (var s = 0; s < this.shards.Length; s++)
+            var name = _columnNames[c];
+            var all = new object?[_offsets[^1]];
+            for (var s = 0; s < _shards.Length; s++)
             {
-                var column = this.shards[s].Column(name)
-                    ?? throw new InvalidDataException($"{this.shards[s].Source}: column '{name}' is missing (the features name it; the file has {Features.ListRepr(this.shards[s].ColumnNames)}).");
-                Array.Copy(column, 0, all, offsets[s], column.Length);
+                var column = _shards[s].Column(name)
+                    ?? throw new InvalidDataException($"{_shards[s].Source}: column '{name}' is missing (the features name it; the file has {Features.ListRepr(_shards[s].ColumnNames)}).");
+                Array.Copy(column, 0, all, _offsets[s], column.Length);
             }
-            columns[c] = all;
+            _columns[c] = all;
         }
     }
 
@@ -102,10 +102,10 @@ public sealed class HubDataset : IDataset<HubRow>
         Split = source.Split;
         Features = source.Features;
         Info = source.Info;
-        shards = source.shards;
-        offsets = source.offsets;
-        columns = source.columns;
-        columnNames = source.columnNames;
+        _shards = source._shards;
+        _offsets = source._offsets;
+        _columns = source._columns;
+        _columnNames = source._columnNames;
         Transform = transform;
         TransformColumns = transformColumns;
         OutputAllColumns = outputAllColumns;
@@ -121,10 +121,10 @@ public sealed class HubDataset : IDataset<HubRow>
     public DatasetInfo? Info { get; }
 
     /// <summary>The column names in order (HF's <c>ds.column_names</c>).</summary>
-    public IReadOnlyList<string> ColumnNames => columnNames;
+    public IReadOnlyList<string> ColumnNames => _columnNames;
 
     /// <summary>The number of rows (HF's <c>num_rows</c>, <c>len(ds)</c>).</summary>
-    public int Count => offsets[^1];
+    public int Count => _offsets[^1];
 
     /// <summary>The transform run on access, if any.</summary>
     public Func<ColumnBatch, ColumnBatch>? Transform { get; private set; }
@@ -136,7 +136,7 @@ public sealed class HubDataset : IDataset<HubRow>
     public bool OutputAllColumns { get; private set; }
 
     /// <summary>The data files the rows came from.</summary>
-    public IReadOnlyList<string> Files => shards.Select(s => s.Source).ToArray();
+    public IReadOnlyList<string> Files => _shards.Select(s => s.Source).ToArray();
 
     /// <summary>Row <paramref name="index"/> (HF's <c>ds[i]</c>): read, decoded and transformed when first used.</summary>
     public HubRow this[int index]
@@ -172,7 +172,7 @@ public sealed class HubDataset : IDataset<HubRow>
     public ColumnBatch GetBatch(ReadOnlySpan<int> indices)
     {
         var raw = new ColumnBatch();
-        var selected = Transform is null || TransformColumns is null ? columnNames : columnNames.Where(TransformColumns.Contains).ToArray();
+        var selected = Transform is null || TransformColumns is null ? _columnNames : _columnNames.Where(TransformColumns.Contains).ToArray();
         foreach (var name in selected)
             raw[name] = DecodeColumn(ColumnIndex(name), indices);
         if (Transform is null)
@@ -180,7 +180,7 @@ public sealed class HubDataset : IDataset<HubRow>
         var result = Transform(raw) ?? throw new InvalidOperationException($"The transform of split '{Split}' returned null; return the batch (or use Datasets.Inplace).");
         if (TransformColumns is not null && OutputAllColumns)
         {
-            foreach (var name in columnNames)
+            foreach (var name in _columnNames)
             {
                 if (!selected.Contains(name) && !result.ContainsKey(name))
                     result[name] = DecodeColumn(ColumnIndex(name), indices);
@@ -237,8 +237,8 @@ public sealed class HubDataset : IDataset<HubRow>
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
-            for (var c = 0; c < columnNames.Length; c++)
-                result[columnNames[c]] = ColumnTensor(c, maxDegreeOfParallelism ?? Environment.ProcessorCount);
+            for (var c = 0; c < _columnNames.Length; c++)
+                result[_columnNames[c]] = ColumnTensor(c, maxDegreeOfParallelism ?? Environment.ProcessorCount);
         }
         catch
         {
@@ -256,29 +256,29 @@ public sealed class HubDataset : IDataset<HubRow>
 
     /// <summary>HF's repr: <c>Dataset({ features: ['image', 'label'], num_rows: 60000 })</c> over four lines.</summary>
     public override string ToString() =>
-        $"Dataset({{\n    features: {Features.ListRepr(columnNames)},\n    num_rows: {Count.ToString(CultureInfo.InvariantCulture)}\n}})";
+        $"Dataset({{\n    features: {Features.ListRepr(_columnNames)},\n    num_rows: {Count.ToString(CultureInfo.InvariantCulture)}\n}})";
 
-    internal object? Stored(int column, int row) => columns[column][row];
+    internal object? Stored(int column, int row) => _columns[column][row];
 
     internal int ColumnIndex(string name)
     {
-        var c = Array.IndexOf(columnNames, name);
-        return c >= 0 ? c : throw new KeyNotFoundException($"Split '{Split}' has no column '{name}'; its columns are {Features.ListRepr(columnNames)}.");
+        var c = Array.IndexOf(_columnNames, name);
+        return c >= 0 ? c : throw new KeyNotFoundException($"Split '{Split}' has no column '{name}'; its columns are {Features.ListRepr(_columnNames)}.");
     }
 
     internal string Where(int row, int column)
     {
-        var shard = Array.BinarySearch(offsets, row);
-        shard = shard >= 0 ? Math.Min(shard, shards.Length - 1) : ~shard - 1;
-        while (shard < shards.Length - 1 && offsets[shard + 1] <= row)
+        var shard = Array.BinarySearch(_offsets, row);
+        shard = shard >= 0 ? Math.Min(shard, _shards.Length - 1) : ~shard - 1;
+        while (shard < _shards.Length - 1 && _offsets[shard + 1] <= row)
             shard++;
-        return $"{shards[shard].Source} row {row - offsets[shard]} (split '{Split}' row {row}) column '{columnNames[column]}'";
+        return $"{_shards[shard].Source} row {row - _offsets[shard]} (split '{Split}' row {row}) column '{_columnNames[column]}'";
     }
 
     internal object? DecodeValue(int column, int row)
     {
-        var feature = Features[columnNames[column]];
-        return feature.DecodeValue(columns[column][row], () => Where(row, column));
+        var feature = Features[_columnNames[column]];
+        return feature.DecodeValue(_columns[column][row], () => Where(row, column));
     }
 
     private List<object?> DecodeColumn(int column, ReadOnlySpan<int> indices)
@@ -294,7 +294,7 @@ public sealed class HubDataset : IDataset<HubRow>
 
     private Tensor ColumnTensor(int column, int parallelism)
     {
-        var name = columnNames[column];
+        var name = _columnNames[column];
         var n = Count;
         switch (Features[name])
         {
@@ -316,12 +316,12 @@ public sealed class HubDataset : IDataset<HubRow>
                     using var blockScope = NewDisposeScope();
                     return tensor(all, new long[] { n, 1, h, w }, ScalarType.Byte).DetachFromDisposeScope();
                 }
-                var first = (Image8)image.DecodeValue(columns[column][0], () => Where(0, column))!;
+                var first = (Image8)image.DecodeValue(_columns[column][0], () => Where(0, column))!;
                 var plane = first.Width * first.Height * first.Channels;
                 var buffer = new byte[(long)n * plane];
                 System.Threading.Tasks.Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) }, () => new byte[plane], (i, _, scratch) =>
                 {
-                    var img = i == 0 ? first : (Image8)(image.DecodeValue(columns[column][i], () => Where(i, column))
+                    var img = i == 0 ? first : (Image8)(image.DecodeValue(_columns[column][i], () => Where(i, column))
                         ?? throw new InvalidDataException($"{Where(i, column)}: the image is missing."));
                     if (img.Width != first.Width || img.Height != first.Height || img.Channels != first.Channels)
                         throw new InvalidDataException($"{Where(i, column)}: image is {img.Width}x{img.Height}x{img.Channels} but row 0's is {first.Width}x{first.Height}x{first.Channels}; ToTensors needs one size.");
@@ -349,7 +349,7 @@ public sealed class HubDataset : IDataset<HubRow>
             {
                 var values = new long[n];
                 for (var i = 0; i < n; i++)
-                    values[i] = columns[column][i] is { } v ? System.Convert.ToInt64(DecodeValue(column, i), CultureInfo.InvariantCulture) : throw new InvalidDataException($"{Where(i, column)}: the value is null.");
+                    values[i] = _columns[column][i] is { } v ? System.Convert.ToInt64(DecodeValue(column, i), CultureInfo.InvariantCulture) : throw new InvalidDataException($"{Where(i, column)}: the value is null.");
                 using var scope = NewDisposeScope();
                 return tensor(values).DetachFromDisposeScope();
             }
@@ -357,7 +357,7 @@ public sealed class HubDataset : IDataset<HubRow>
             {
                 var values = new float[n];
                 for (var i = 0; i < n; i++)
-                    values[i] = columns[column][i] is { } v ? System.Convert.ToSingle(v, CultureInfo.InvariantCulture) : float.NaN;
+                    values[i] = _columns[column][i] is { } v ? System.Convert.ToSingle(v, CultureInfo.InvariantCulture) : float.NaN;
                 using var scope = NewDisposeScope();
                 return tensor(values).DetachFromDisposeScope();
             }
@@ -365,7 +365,7 @@ public sealed class HubDataset : IDataset<HubRow>
             {
                 var values = new bool[n];
                 for (var i = 0; i < n; i++)
-                    values[i] = columns[column][i] is true;
+                    values[i] = _columns[column][i] is true;
                 using var scope = NewDisposeScope();
                 return tensor(values).DetachFromDisposeScope();
             }
@@ -376,10 +376,10 @@ public sealed class HubDataset : IDataset<HubRow>
 
     private (byte[] Pixels, int Height, int Width)[]? RawBlocks(int column)
     {
-        var blocks = new (byte[], int, int)[shards.Length];
-        for (var s = 0; s < shards.Length; s++)
+        var blocks = new (byte[], int, int)[_shards.Length];
+        for (var s = 0; s < _shards.Length; s++)
         {
-            if (shards[s].RawImageBlock is not { } block || block.Column != column || block.Pixels.Length != (long)shards[s].RowCount * block.Height * block.Width)
+            if (_shards[s].RawImageBlock is not { } block || block.Column != column || block.Pixels.Length != (long)_shards[s].RowCount * block.Height * block.Width)
                 return null;
             if (s > 0 && (block.Height, block.Width) != (blocks[0].Item2, blocks[0].Item3))
                 return null;
@@ -406,7 +406,7 @@ public sealed class HubDataset : IDataset<HubRow>
         {
             get
             {
-                GenNet.Data.Dataset.CheckIndex(index, owner.Count, $"column '{owner.columnNames[column]}'");
+                GenNet.Data.Dataset.CheckIndex(index, owner.Count, $"column '{owner._columnNames[column]}'");
                 return owner.DecodeValue(column, index);
             }
         }
@@ -430,7 +430,7 @@ public sealed class HubDataset : IDataset<HubRow>
 /// </summary>
 public sealed class HubRow : IReadOnlyDictionary<string, object?>, IDictionary
 {
-    private Dictionary<string, object?>? values;
+    private Dictionary<string, object?>? _values;
 
     internal HubRow(HubDataset dataset, int index)
     {
@@ -444,21 +444,21 @@ public sealed class HubRow : IReadOnlyDictionary<string, object?>, IDictionary
     /// <summary>The row's index in <see cref="Dataset"/>.</summary>
     public int Index { get; }
 
-    internal bool IsRead => Volatile.Read(ref values) is not null;
+    internal bool IsRead => Volatile.Read(ref _values) is not null;
 
     private Dictionary<string, object?> Values
     {
         get
         {
-            if (Volatile.Read(ref values) is { } v)
+            if (Volatile.Read(ref _values) is { } v)
                 return v;
             var read = Dataset.GetItems(new[] { Index })[0];
-            Interlocked.CompareExchange(ref values, read, null);
-            return values!;
+            Interlocked.CompareExchange(ref _values, read, null);
+            return _values!;
         }
     }
 
-    internal void Fill(Dictionary<string, object?> read) => Interlocked.CompareExchange(ref values, read, null);
+    internal void Fill(Dictionary<string, object?> read) => Interlocked.CompareExchange(ref _values, read, null);
 
     /// <summary>The value of column <paramref name="key"/>.</summary>
     public object? this[string key] => Values.TryGetValue(key, out var v)

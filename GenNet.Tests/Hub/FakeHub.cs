@@ -21,11 +21,11 @@ namespace GenNet.Tests.Hub;
 /// </summary>
 internal sealed class FakeHub : IDisposable
 {
-    private readonly HttpListener api = new();
-    private readonly HttpListener cdn = new();
-    private readonly CancellationTokenSource stop = new();
-    private readonly List<Task> loops = new();
-    private readonly Dictionary<string, Revision> revisions = new(StringComparer.Ordinal);
+    private readonly HttpListener _api = new();
+    private readonly HttpListener _cdn = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _loops = new();
+    private readonly Dictionary<string, Revision> _revisions = new(StringComparer.Ordinal);
 
     public sealed record Revision(string Repo, string Commit, Dictionary<string, byte[]> Files, List<string> ExtraListed);
 
@@ -33,10 +33,10 @@ internal sealed class FakeHub : IDisposable
 
     public FakeHub()
     {
-        ApiPort = Start(api);
-        CdnPort = Start(cdn);
-        loops.Add(Task.Run(() => Serve(api, HandleApi)));
-        loops.Add(Task.Run(() => Serve(cdn, HandleCdn)));
+        ApiPort = Start(_api);
+        CdnPort = Start(_cdn);
+        _loops.Add(Task.Run(() => Serve(_api, HandleApi)));
+        _loops.Add(Task.Run(() => Serve(_cdn, HandleCdn)));
     }
 
     public int ApiPort { get; }
@@ -72,8 +72,8 @@ internal sealed class FakeHub : IDisposable
     {
         commit ??= Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
         var r = new Revision(repo, commit, new Dictionary<string, byte[]>(files), new List<string>());
-        revisions[$"{repo}@{revision}"] = r;
-        revisions[$"{repo}@{commit}"] = r;
+        _revisions[$"{repo}@{revision}"] = r;
+        _revisions[$"{repo}@{commit}"] = r;
         return r;
     }
 
@@ -104,14 +104,14 @@ internal sealed class FakeHub : IDisposable
 
     private async Task Serve(HttpListener listener, Func<HttpListenerContext, Task> handle)
     {
-        while (!stop.IsCancellationRequested)
+        while (!_stop.IsCancellationRequested)
         {
             HttpListenerContext context;
             try
             {
                 context = await listener.GetContextAsync().ConfigureAwait(false);
             }
-            catch (Exception) when (stop.IsCancellationRequested || !listener.IsListening)
+            catch (Exception) when (_stop.IsCancellationRequested || !listener.IsListening)
             {
                 return;
             }
@@ -152,7 +152,7 @@ internal sealed class FakeHub : IDisposable
             var at = rest.IndexOf("/revision/", StringComparison.Ordinal);
             var repo = rest[..at];
             var rev = rest[(at + "/revision/".Length)..];
-            if (!revisions.TryGetValue($"{repo}@{rev}", out var r))
+            if (!_revisions.TryGetValue($"{repo}@{rev}", out var r))
                 return Status(response, 404, "{\"error\":\"Repository not found\"}");
             var siblings = new JsonArray(r.Files.Keys.Concat(r.ExtraListed).Select(f => (JsonNode)new JsonObject { ["rfilename"] = f }).ToArray());
             return Json(response, new JsonObject { ["id"] = repo, ["sha"] = r.Commit, ["siblings"] = siblings });
@@ -164,7 +164,7 @@ internal sealed class FakeHub : IDisposable
             var at = rest.IndexOf("/tree/", StringComparison.Ordinal);
             var repo = rest[..at];
             var rev = rest[(at + "/tree/".Length)..];
-            if (!revisions.TryGetValue($"{repo}@{rev}", out var r))
+            if (!_revisions.TryGetValue($"{repo}@{rev}", out var r))
                 return Status(response, 404, "{\"error\":\"Revision not found\"}");
             var cursor = int.Parse(request.QueryString["cursor"] ?? "0", CultureInfo.InvariantCulture);
             var all = r.Files.OrderBy(f => f.Key, StringComparer.Ordinal).ToList();
@@ -191,7 +191,7 @@ internal sealed class FakeHub : IDisposable
             var slash = tail.IndexOf('/');
             var rev = tail[..slash];
             var file = tail[(slash + 1)..];
-            if (!revisions.TryGetValue($"{repo}@{rev}", out var r) || !r.Files.TryGetValue(file, out var content))
+            if (!_revisions.TryGetValue($"{repo}@{rev}", out var r) || !r.Files.TryGetValue(file, out var content))
                 return Status(response, 404, "{\"error\":\"Entry not found\"}");
             response.AddHeader("X-Repo-Commit", r.Commit);
             if (IsLfs(file))
@@ -222,7 +222,7 @@ internal sealed class FakeHub : IDisposable
         var parts = request.Url!.AbsolutePath.Split('/');
         var sha = parts[^1];
         var file = Uri.UnescapeDataString(parts[^2]);
-        var content = revisions.Values.SelectMany(r => r.Files).Where(f => Sha256(f.Value) == sha).Select(f => f.Value).FirstOrDefault();
+        var content = _revisions.Values.SelectMany(r => r.Files).Where(f => Sha256(f.Value) == sha).Select(f => f.Value).FirstOrDefault();
         if (content is null)
         {
             await Status(response, 404, "not found").ConfigureAwait(false);
@@ -298,14 +298,14 @@ internal sealed class FakeHub : IDisposable
 
     public void Dispose()
     {
-        stop.Cancel();
-        api.Stop();
-        cdn.Stop();
-        api.Close();
-        cdn.Close();
+        _stop.Cancel();
+        _api.Stop();
+        _cdn.Stop();
+        _api.Close();
+        _cdn.Close();
         try
         {
-            Task.WaitAll(loops.ToArray(), TimeSpan.FromSeconds(5));
+            Task.WaitAll(_loops.ToArray(), TimeSpan.FromSeconds(5));
         }
         catch (AggregateException)
         {

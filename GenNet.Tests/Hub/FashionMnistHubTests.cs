@@ -19,11 +19,11 @@ namespace GenNet.Tests.Hub;
 public sealed class FashionMnistHubTests : IDisposable
 {
     private const string Debian = "/usr/share/datasets/fashion-mnist";
-    private readonly string root = Directory.CreateTempSubdirectory("gennet-fmnist-").FullName;
+    private readonly string _root = Directory.CreateTempSubdirectory("gennet-fmnist-").FullName;
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private HubOptions Offline => new() { Offline = true, CacheDir = Path.Combine(root, "empty-cache"), DatasetsCacheDir = Path.Combine(root, "datasets-cache") };
+    private HubOptions Offline => new() { Offline = true, CacheDir = Path.Combine(_root, "empty-cache"), DatasetsCacheDir = Path.Combine(_root, "datasets-cache") };
 
     [Fact]
     public void TheLessonsCellsGiveTheLessonsAnswers()
@@ -53,7 +53,7 @@ public sealed class FashionMnistHubTests : IDisposable
     {
         var idx = LoadDataset("fashion_mnist", Offline);
         // The second load reads the decompressed copies the first one left in the datasets cache, with the same rows.
-        Assert.Equal(4, Directory.GetFiles(Path.Combine(root, "datasets-cache", "gennet-idx")).Length);
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(_root, "datasets-cache", "gennet-idx")).Length);
         var again = LoadDataset("fashion_mnist", Offline);
         Assert.True(idx["train"].ToTensors()["image"].equal(again["train"].ToTensors()["image"]).all().item<bool>());
 
@@ -64,16 +64,16 @@ public sealed class FashionMnistHubTests : IDisposable
             "x = np.frombuffer(gzip.open(d + '/t10k-images-idx3-ubyte.gz').read(), np.uint8, offset=16).reshape(-1, 784)\n" +
             "y = np.frombuffer(gzip.open(d + '/t10k-labels-idx1-ubyte.gz').read(), np.uint8, offset=8)\n" +
             "print(json.dumps({'first': int(x[0].sum()), 'total': int(x.astype(np.int64).sum()), 'counts': np.bincount(y).tolist()}))\n";
-        var run = ProcessRunner.Run("/usr/bin/python3", new[] { "-c", script, Debian }, root, TimeSpan.FromMinutes(2));
+        var run = ProcessRunner.Run("/usr/bin/python3", new[] { "-c", script, Debian }, _root, TimeSpan.FromMinutes(2));
         Assert.True(run.ExitCode == 0, run.Output);
         var numpy = JsonNode.Parse(run.StandardOutput)!;
 
         // A parquet copy, as HF lays it out: features in the huggingface metadata, images as PNG bytes, two shards.
-        var folder = Path.Combine(root, "parquet", "fashion_mnist");
+        var folder = Path.Combine(_root, "parquet", "fashion_mnist");
         Directory.CreateDirectory(folder);
         var test = idx["test"];
         await test.ToParquetAsync(Path.Combine(folder, "test-00000-of-00001.parquet"), rowsPerGroup: 4000);
-        var parquet = LoadDataset(Path.Combine(root, "parquet"), Offline);
+        var parquet = LoadDataset(Path.Combine(_root, "parquet"), Offline);
         Assert.Equal(new[] { "test" }, parquet.Keys);
         Assert.Equal(test.Features.ToString(), parquet["test"].Features.ToString());
 

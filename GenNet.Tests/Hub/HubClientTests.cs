@@ -20,31 +20,31 @@ namespace GenNet.Tests.Hub;
 public sealed class HubClientTests : IDisposable
 {
     private const string Repo = "test-org/colours";
-    private readonly string root = Directory.CreateTempSubdirectory("gennet-hubhttp-").FullName;
-    private readonly FakeHub hub = new();
-    private readonly StringWriter log = new();
+    private readonly string _root = Directory.CreateTempSubdirectory("gennet-hubhttp-").FullName;
+    private readonly FakeHub _hub = new();
+    private readonly StringWriter _log = new();
 
     public HubClientTests()
     {
-        Cache = Path.Combine(root, "cache");
+        Cache = Path.Combine(_root, "cache");
     }
 
     private string Cache { get; }
 
     public void Dispose()
     {
-        hub.Dispose();
-        Directory.Delete(root, recursive: true);
+        _hub.Dispose();
+        Directory.Delete(_root, recursive: true);
     }
 
     private HubOptions Options(bool offline = false, string? token = null) => new()
     {
-        Endpoint = hub.Endpoint,
+        Endpoint = _hub.Endpoint,
         CacheDir = Cache,
         Offline = offline,
         Token = token,
-        SystemDatasetsFolder = Path.Combine(root, "no-system"),
-        Log = log,
+        SystemDatasetsFolder = Path.Combine(_root, "no-system"),
+        Log = _log,
         Progress = false,
         RetryDelay = TimeSpan.FromMilliseconds(20),
         RequestTimeout = TimeSpan.FromSeconds(10),
@@ -52,7 +52,7 @@ public sealed class HubClientTests : IDisposable
 
     private async Task<Dictionary<string, byte[]>> RepoFilesAsync()
     {
-        var folder = Path.Combine(root, "src");
+        var folder = Path.Combine(_root, "src");
         var paths = await HubFixtures.WriteRepoAsync(folder);
         return paths.ToDictionary(p => p, p => File.ReadAllBytes(Path.Combine(folder, p)));
     }
@@ -77,7 +77,7 @@ public sealed class HubClientTests : IDisposable
     public async Task ADownloadFillsTheCacheAsHuggingfaceHubLaysItOutAndIsReusedOffline()
     {
         var files = await RepoFilesAsync();
-        var revision = hub.AddRevision(Repo, "main", files);
+        var revision = _hub.AddRevision(Repo, "main", files);
 
         var builder = await LoadDatasetBuilderAsync(Repo, Options());
         Assert.Equal(DatasetSourceKind.Hub, builder.SourceKind);
@@ -86,9 +86,9 @@ public sealed class HubClientTests : IDisposable
         AssertColours(await builder.LoadAsync());
 
         // The tree listing came in pages (Link: rel="next"), and resolve redirected to the CDN origin.
-        Assert.True(hub.Requests.Count(r => r.Path.Contains("/tree/", StringComparison.Ordinal)) >= 3);
+        Assert.True(_hub.Requests.Count(r => r.Path.Contains("/tree/", StringComparison.Ordinal)) >= 3);
         foreach (var (path, content) in files.Where(f => FakeHub.IsLfs(f.Key)))
-            Assert.Equal(1, hub.CdnGets(FakeHub.Sha256(content)));
+            Assert.Equal(1, _hub.CdnGets(FakeHub.Sha256(content)));
 
         // Python's lookup finds every file: refs/main → snapshots/{commit}/{path} → relative symlink → blobs/{sha256}.
         var repoFolder = Path.Combine(Cache, "datasets--test-org--colours");
@@ -108,12 +108,12 @@ public sealed class HubClientTests : IDisposable
         Assert.True(Directory.Exists(Path.Combine(Cache, ".locks", "datasets--test-org--colours")));
 
         // Offline, the same call is served by the cache without a request.
-        var before = hub.Requests.Count;
+        var before = _hub.Requests.Count;
         var cached = await LoadDatasetBuilderAsync(Repo, Options(offline: true));
         Assert.Equal(DatasetSourceKind.HubCache, cached.SourceKind);
         Assert.Equal(builder.Info.Features.ToString(), cached.Info.Features.ToString());
         AssertColours(await cached.LoadAsync());
-        Assert.Equal(before, hub.Requests.Count);
+        Assert.Equal(before, _hub.Requests.Count);
     }
 
     [Fact]
@@ -124,14 +124,14 @@ public sealed class HubClientTests : IDisposable
         var script = Path.Combine(ProcessRunner.RepositoryRoot(), "GenNet.Tests", "Hub", "reference", "hf_cache.py");
         foreach (var (path, content) in files)
         {
-            var source = Path.Combine(root, "src", path);
-            var run = ProcessRunner.Run("/usr/bin/python3", new[] { script, "store", Cache, Repo, "main", commit, path, source }, root, TimeSpan.FromMinutes(1));
+            var source = Path.Combine(_root, "src", path);
+            var run = ProcessRunner.Run("/usr/bin/python3", new[] { script, "store", Cache, Repo, "main", commit, path, source }, _root, TimeSpan.FromMinutes(1));
             Assert.True(run.ExitCode == 0, run.Output);
         }
         var dsd = await LoadDatasetAsync(Repo, Options(offline: true));
         Assert.Equal(Path.Combine(Cache, "datasets--test-org--colours", "snapshots", commit), dsd.Source);
         AssertColours(dsd);
-        Assert.Empty(hub.Requests);
+        Assert.Empty(_hub.Requests);
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class HubClientTests : IDisposable
         var script = Path.Combine(ProcessRunner.RepositoryRoot(), "GenNet.Tests", "Hub", "reference", "hf_cache.py");
         foreach (var path in files.Keys.Where(p => p != "colours/train-00002-of-00003.parquet"))
         {
-            var run = ProcessRunner.Run("/usr/bin/python3", new[] { script, "store", Cache, Repo, "main", commit, path, Path.Combine(root, "src", path) }, root, TimeSpan.FromMinutes(1));
+            var run = ProcessRunner.Run("/usr/bin/python3", new[] { script, "store", Cache, Repo, "main", commit, path, Path.Combine(_root, "src", path) }, _root, TimeSpan.FromMinutes(1));
             Assert.True(run.ExitCode == 0, run.Output);
         }
         var e = await Assert.ThrowsAsync<DatasetNotFoundException>(() => LoadDatasetAsync(Repo, Options(offline: true)));
@@ -153,20 +153,20 @@ public sealed class HubClientTests : IDisposable
     public async Task ServerErrorsAreRetriedAndACutDownloadIsResumedWithRange()
     {
         var files = await RepoFilesAsync();
-        hub.AddRevision(Repo, "main", files);
+        _hub.AddRevision(Repo, "main", files);
         var shard0 = FakeHub.Sha256(files["colours/train-00000-of-00003.parquet"]);
         var shard1 = FakeHub.Sha256(files["colours/train-00001-of-00003.parquet"]);
-        hub.CdnFaults[shard0] = new(new[] { new FakeHub.Fault(500), new FakeHub.Fault(503) });
-        hub.CdnFaults[shard1] = new(new[] { new FakeHub.Fault(200, CutAfterBytes: 300) });
+        _hub.CdnFaults[shard0] = new(new[] { new FakeHub.Fault(500), new FakeHub.Fault(503) });
+        _hub.CdnFaults[shard1] = new(new[] { new FakeHub.Fault(200, CutAfterBytes: 300) });
 
         AssertColours(await LoadDatasetAsync(Repo, Options()));
 
-        Assert.Equal(3, hub.CdnGets(shard0));
-        var shard1Gets = hub.Requests.Where(r => r.Host == "cdn" && r.Path.EndsWith(shard1, StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, _hub.CdnGets(shard0));
+        var shard1Gets = _hub.Requests.Where(r => r.Host == "cdn" && r.Path.EndsWith(shard1, StringComparison.Ordinal)).ToList();
         Assert.Equal(2, shard1Gets.Count);
         Assert.Null(shard1Gets[0].Range);
         Assert.Equal("bytes=300-", shard1Gets[1].Range);
-        Assert.Contains("attempt 1 failed", log.ToString());
+        Assert.Contains("attempt 1 failed", _log.ToString());
         Assert.Equal(FakeHub.Sha256(files["colours/train-00001-of-00003.parquet"]),
             (string)PythonLookup(Cache, Repo, "colours/train-00001-of-00003.parquet")["sha256"]!);
     }
@@ -175,11 +175,11 @@ public sealed class HubClientTests : IDisposable
     public async Task AWrongChecksumIsNeverKeptOrLinked()
     {
         var files = await RepoFilesAsync();
-        var revision = hub.AddRevision(Repo, "main", files);
+        var revision = _hub.AddRevision(Repo, "main", files);
         const string victim = "colours/train-00002-of-00003.parquet";
         var corrupt = (byte[])files[victim].Clone();
         corrupt[^20] ^= 0xFF;
-        hub.CorruptContent[victim] = corrupt;
+        _hub.CorruptContent[victim] = corrupt;
 
         var e = await Assert.ThrowsAsync<InvalidDataException>(() => LoadDatasetAsync(Repo, Options()));
         Assert.Contains($"checksum mismatch for '{victim}'", e.Message);
@@ -196,7 +196,7 @@ public sealed class HubClientTests : IDisposable
     {
         var e = await Assert.ThrowsAsync<DatasetNotFoundException>(() => LoadDatasetAsync("nobody/nothing", Options()));
         Assert.Contains("HTTP 404", e.Message);
-        Assert.Contains($"Hub {hub.Endpoint}", e.Message);
+        Assert.Contains($"Hub {_hub.Endpoint}", e.Message);
         Assert.Contains("HF cache", e.Message);
         Assert.Equal(4, e.Tried.Count);
     }
@@ -205,30 +205,30 @@ public sealed class HubClientTests : IDisposable
     public async Task AListedPathThatEscapesTheSnapshotIsRefusedBeforeAnythingIsWritten()
     {
         var files = await RepoFilesAsync();
-        var revision = hub.AddRevision(Repo, "main", files);
+        var revision = _hub.AddRevision(Repo, "main", files);
         revision.ExtraListed.Add("../../../escaped.parquet");
         var e = await Assert.ThrowsAsync<InvalidDataException>(() => LoadDatasetAsync(Repo, Options()));
         Assert.Contains("'../../../escaped.parquet'", e.Message);
         Assert.False(File.Exists(Path.Combine(Cache, "escaped.parquet")));
-        Assert.False(File.Exists(Path.Combine(root, "escaped.parquet")));
-        Assert.DoesNotContain(hub.Requests, r => r.Host == "cdn");
+        Assert.False(File.Exists(Path.Combine(_root, "escaped.parquet")));
+        Assert.DoesNotContain(_hub.Requests, r => r.Host == "cdn");
     }
 
     [Fact]
     public async Task TheTokenGoesToTheHubButNotToTheCdnHostAndIsNeverLogged()
     {
         var files = await RepoFilesAsync();
-        hub.AddRevision(Repo, "main", files);
-        hub.ExpectedToken = "hf_secret_token_123";
+        _hub.AddRevision(Repo, "main", files);
+        _hub.ExpectedToken = "hf_secret_token_123";
 
         var unauthorized = await Assert.ThrowsAsync<HubRequestException>(() => LoadDatasetAsync(Repo, Options()));
         Assert.Contains("HTTP 401", unauthorized.Message);
         Assert.Contains("HF_TOKEN", unauthorized.Message);
 
         AssertColours(await LoadDatasetAsync(Repo, Options(token: "hf_secret_token_123")));
-        Assert.Contains(hub.Requests, r => r.Host == "api" && r.Authorized);
-        Assert.DoesNotContain(hub.Requests, r => r.Host == "cdn" && r.Authorized);
-        Assert.DoesNotContain("hf_secret_token_123", log.ToString());
+        Assert.Contains(_hub.Requests, r => r.Host == "api" && r.Authorized);
+        Assert.DoesNotContain(_hub.Requests, r => r.Host == "cdn" && r.Authorized);
+        Assert.DoesNotContain("hf_secret_token_123", _log.ToString());
     }
 
     [Fact]
@@ -236,16 +236,16 @@ public sealed class HubClientTests : IDisposable
     {
         var files = await RepoFilesAsync();
         var main = new Dictionary<string, byte[]> { ["README.md"] = "---\nlicense: mit\n---\n# script-based dataset\n"u8.ToArray(), ["colours.py"] = "print()"u8.ToArray() };
-        hub.AddRevision(Repo, "main", main);
+        _hub.AddRevision(Repo, "main", main);
         var converted = files.Where(f => FakeHub.IsLfs(f.Key)).ToDictionary(
             f => f.Key.Replace("colours/train-0000", "default/train/000", StringComparison.Ordinal).Replace("-of-00003", "", StringComparison.Ordinal)
                       .Replace("colours/test-00000-of-00001", "default/test/0000", StringComparison.Ordinal),
             f => f.Value);
-        var conversion = hub.AddRevision(Repo, "refs/convert/parquet", converted);
+        var conversion = _hub.AddRevision(Repo, "refs/convert/parquet", converted);
 
         var dsd = await LoadDatasetAsync(Repo, Options());
         AssertColours(dsd);
-        Assert.Contains("trying refs/convert/parquet", log.ToString());
+        Assert.Contains("trying refs/convert/parquet", _log.ToString());
         Assert.Equal(conversion.Commit, File.ReadAllText(Path.Combine(Cache, "datasets--test-org--colours", "refs", "refs", "convert", "parquet")));
         // Features came from the parquet files' own huggingface metadata (the card has no dataset_info).
         Assert.Equal("ClassLabel(names=['red', 'green', 'blue'])", dsd["train"].Features["label"].ToString());
@@ -255,8 +255,8 @@ public sealed class HubClientTests : IDisposable
     public async Task TwoDownloadersRacingOnOneCacheDownloadEachFileOnce()
     {
         var files = await RepoFilesAsync();
-        hub.AddRevision(Repo, "main", files);
-        hub.CdnDelay = TimeSpan.FromMilliseconds(300);
+        _hub.AddRevision(Repo, "main", files);
+        _hub.CdnDelay = TimeSpan.FromMilliseconds(300);
 
         // Two independent clients, each taking the cache lock through its own FileStream (an exclusive flock on Linux,
         // the same lock a second process would take).
@@ -266,22 +266,22 @@ public sealed class HubClientTests : IDisposable
         AssertColours(results[0]);
         AssertColours(results[1]);
         foreach (var (path, content) in files.Where(f => FakeHub.IsLfs(f.Key)))
-            Assert.Equal(1, hub.CdnGets(FakeHub.Sha256(content)));
+            Assert.Equal(1, _hub.CdnGets(FakeHub.Sha256(content)));
     }
 
     [Fact]
     public async Task APythonProcessHoldingTheLockIsWaitedForAndItsDownloadReused()
     {
         var files = await RepoFilesAsync();
-        var revision = hub.AddRevision(Repo, "main", files);
+        var revision = _hub.AddRevision(Repo, "main", files);
         const string file = "colours/test-00000-of-00001.parquet";
         var sha = FakeHub.Sha256(files[file]);
         var lockPath = Path.Combine(Cache, ".locks", "datasets--test-org--colours", sha + ".lock");
         var blob = Path.Combine(Cache, "datasets--test-org--colours", "blobs", sha);
         Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);
         Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
-        var source = Path.Combine(root, "src", file);
-        var ready = Path.Combine(root, "python-has-lock");
+        var source = Path.Combine(_root, "src", file);
+        var ready = Path.Combine(_root, "python-has-lock");
 
         // Python takes the lock as huggingface_hub's filelock does (fcntl.flock), then "finishes its download".
         var python = Process.Start(new ProcessStartInfo("/usr/bin/python3")
@@ -306,8 +306,8 @@ public sealed class HubClientTests : IDisposable
         await python.WaitForExitAsync();
         Assert.Equal(0, python.ExitCode);
         AssertColours(dsd);
-        Assert.Contains("waiting for " + lockPath, log.ToString());
-        Assert.Equal(0, hub.CdnGets(sha)); // Python's download was reused, not repeated
+        Assert.Contains("waiting for " + lockPath, _log.ToString());
+        Assert.Equal(0, _hub.CdnGets(sha)); // Python's download was reused, not repeated
         Assert.True(File.Exists(Path.Combine(Cache, "datasets--test-org--colours", "snapshots", revision.Commit, file)));
     }
 }

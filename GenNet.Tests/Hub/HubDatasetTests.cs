@@ -16,16 +16,16 @@ namespace GenNet.Tests.Hub;
 /// <summary>The lesson's datasets API on parquet folders written by the tests (several shards, RGB PNGs, a card).</summary>
 public sealed class HubDatasetTests : IDisposable
 {
-    private readonly string root = Directory.CreateTempSubdirectory("gennet-hub-").FullName;
+    private readonly string _root = Directory.CreateTempSubdirectory("gennet-hub-").FullName;
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private HubOptions Offline => new() { Offline = true, CacheDir = Path.Combine(root, "no-cache"), SystemDatasetsFolder = Path.Combine(root, "no-system"), DatasetsCacheDir = "" };
+    private HubOptions Offline => new() { Offline = true, CacheDir = Path.Combine(_root, "no-cache"), SystemDatasetsFolder = Path.Combine(_root, "no-system"), DatasetsCacheDir = "" };
 
     [Fact]
     public async Task AFolderWithACardAndShardsLoadsAsTheCardDescribes()
     {
-        var repo = Path.Combine(root, "repo");
+        var repo = Path.Combine(_root, "repo");
         await HubFixtures.WriteRepoAsync(repo);
 
         var builder = LoadDatasetBuilder(repo, Offline);
@@ -124,7 +124,7 @@ public sealed class HubDatasetTests : IDisposable
     [Fact]
     public async Task FromDatasetDictBuildsShuffledTrainAndDoubleSizedValidLoaders()
     {
-        var repo = Path.Combine(root, "repo");
+        var repo = Path.Combine(_root, "repo");
         await HubFixtures.WriteRepoAsync(repo);
         var dsd = LoadDataset(repo, Offline).WithTransform(Inplace(b => b["img"] = b["img"].Select(o => (object?)((Image8)o!).ToFloats()).ToList()));
         using var dls = DataLoaders.FromDatasetDict(dsd, batchSize: 3, seed: 1);
@@ -160,7 +160,7 @@ public sealed class HubDatasetTests : IDisposable
             ["img"] = new object?[] { HubFixtures.Pattern(0, 1), HubFixtures.Pattern(1, 1) },
             ["label"] = new object?[] { 1, 7 },
         }, HubFixtures.ImageFeatures());
-        var folder = Path.Combine(root, "badlabel");
+        var folder = Path.Combine(_root, "badlabel");
         Directory.CreateDirectory(folder);
         await bad.ToParquetAsync(Path.Combine(folder, "train-00000-of-00001.parquet"));
         var loaded = LoadDataset(folder, Offline)["train"];
@@ -177,7 +177,7 @@ public sealed class HubDatasetTests : IDisposable
             ["img"] = new object?[] { png, png[..20] },
             ["label"] = new object?[] { 0, 0 },
         }, HubFixtures.ImageFeatures());
-        var pngFolder = Path.Combine(root, "badpng");
+        var pngFolder = Path.Combine(_root, "badpng");
         Directory.CreateDirectory(pngFolder);
         await truncated.ToParquetAsync(Path.Combine(pngFolder, "train.parquet"));
         var t = LoadDataset(pngFolder, Offline)["train"];
@@ -187,14 +187,14 @@ public sealed class HubDatasetTests : IDisposable
         Assert.Contains("Not a readable PNG image (20 bytes)", png1.Message);
 
         // Corrupt parquet.
-        var corrupt = Path.Combine(root, "corrupt");
+        var corrupt = Path.Combine(_root, "corrupt");
         Directory.CreateDirectory(corrupt);
         await File.WriteAllBytesAsync(Path.Combine(corrupt, "train.parquet"), new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 });
         var c = Assert.Throws<InvalidDataException>(() => LoadDataset(corrupt, Offline));
         Assert.Contains("train.parquet' is not a readable parquet file", c.Message);
 
         // The card names a column a file lacks.
-        var missing = Path.Combine(root, "missing");
+        var missing = Path.Combine(_root, "missing");
         Directory.CreateDirectory(Path.Combine(missing, "colours"));
         await File.WriteAllTextAsync(Path.Combine(missing, "README.md"), HubFixtures.Card);
         await HubFixtures.Split(0, 2, 1, imageColumn: "image").ToParquetAsync(Path.Combine(missing, "colours", "train-00000-of-00001.parquet"));
@@ -208,7 +208,7 @@ public sealed class HubDatasetTests : IDisposable
     {
         var e = Assert.Throws<DatasetNotFoundException>(() => LoadDataset("someone/nothing-here", Offline));
         Assert.Contains("local folder ./someone/nothing-here: not a directory", e.Message);
-        Assert.Contains("HF cache " + Path.Combine(root, "no-cache", "datasets--someone--nothing-here"), e.Message);
+        Assert.Contains("HF cache " + Path.Combine(_root, "no-cache", "datasets--someone--nothing-here"), e.Message);
         Assert.Contains("Debian packages: none for this dataset", e.Message);
         Assert.Contains("not contacted (offline: HF_HUB_OFFLINE=1)", e.Message);
         Assert.Contains("apt-get install dataset-fashion-mnist", e.Message);
@@ -241,7 +241,7 @@ public sealed class HubDatasetTests : IDisposable
     [Fact]
     public void UnsafeRepositoryPathsAreRefused()
     {
-        var folder = Path.Combine(root, "snap");
+        var folder = Path.Combine(_root, "snap");
         foreach (var bad in new[] { "../x.parquet", "a/../../x", "/etc/passwd", "a//b", "a\\b", "./a", "C:/x" })
             Assert.Throws<InvalidDataException>(() => HubCache.SafeJoin(folder, bad));
         Assert.Equal(Path.Combine(folder, "a", "b.parquet"), HubCache.SafeJoin(folder, "a/b.parquet"));
