@@ -139,7 +139,7 @@ public sealed class CheckpointTests : IDisposable
     {
         using var scope = NewDisposeScope();
         var model = Model(39);
-        using var adam = new Adam(model.parameters(), lr: 0.01);
+        using var adam = new AdamOptimizer(model.parameters(), lr: 0.01);
         TrainSteps(model, adam, Classes(16, 39), 1);
         var path = Path.Combine(_folder, "adam.safetensors");
         Checkpoint.Save(path, model, adam);
@@ -156,13 +156,13 @@ public sealed class CheckpointTests : IDisposable
     {
         using var scope = NewDisposeScope();
         var model = Model(41);
-        using var opt = new Adam(model.parameters(), lr: 0.02);
+        using var opt = new AdamOptimizer(model.parameters(), lr: 0.02);
         TrainSteps(model, opt, Classes(16, 41), 2);
         var path = Path.Combine(_folder, "old.ckpt");
         WriteFirstFormat(path, model, opt);
 
         var restored = Model(42);
-        using var restoredOpt = new Adam(restored.parameters(), lr: 0.5);
+        using var restoredOpt = new AdamOptimizer(restored.parameters(), lr: 0.5);
         Assert.Null(Checkpoint.Load(path, restored, restoredOpt));
         Assert.Equal(Flatten(model.parameters()), Flatten(restored.parameters()));
         Assert.Equal(0.02, restoredOpt.LearningRate);

@@ -30,7 +30,7 @@ public sealed class ResumeTests : IDisposable
         random.manual_seed(21);
         var model = Sequential(Linear(6, 16), ReLU(), Dropout(0.3), Linear(16, 3));
         var train = new DatasetLoader<(Tensor X, Tensor Y), (Tensor X, Tensor Y)>(Dataset.FromTensors(data.x, data.y), batchSize: 8, shuffle: true, seed: 11);
-        var learner = new Learner(model, train, null, CrossEntropy, ps => new Adam(ps, lr: 0.01), callbacks, CPU);
+        var learner = new Learner(model, train, null, CrossEntropy, ps => new AdamOptimizer(ps, lr: 0.01), callbacks, CPU);
         return new Run(learner, train);
     }
 

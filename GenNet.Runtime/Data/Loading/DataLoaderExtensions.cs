@@ -21,8 +21,8 @@ namespace GenNet.Data;
 public static class DataLoaderExtensions
 {
     /// <summary>A loader whose batches are made by <paramref name="collate"/>; both type arguments are inferred.</summary>
-    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/param"/>
-    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/exception"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DatasetLoader" path="/param"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DatasetLoader" path="/exception"/>
     public static DataLoader<TBatch> ToDataLoader<TItem, TBatch>(this IDataset<TItem> dataset, Func<IReadOnlyList<TItem>, TBatch> collate,
         int? batchSize = 1, bool shuffle = false, ISampler? sampler = null, IBatchSampler? batchSampler = null, int numWorkers = 0,
         bool pinMemory = false, bool dropLast = false, TimeSpan? timeout = null, int? prefetchFactor = null, bool persistentWorkers = false,
@@ -35,8 +35,8 @@ public static class DataLoaderExtensions
 
     /// <summary>A loader of <c>(x, y)</c> items (arrays, memory, numbers or tensors), batched by the default collate into
     /// <c>(Tensor X, Tensor Y)</c>.</summary>
-    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/param"/>
-    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/exception"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DatasetLoader" path="/param"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DatasetLoader" path="/exception"/>
     public static DataLoader<(Tensor X, Tensor Y)> ToDataLoader<T1, T2>(this IDataset<(T1, T2)> dataset,
         int? batchSize = 1, bool shuffle = false, ISampler? sampler = null, IBatchSampler? batchSampler = null, int numWorkers = 0,
         bool pinMemory = false, bool dropLast = false, TimeSpan? timeout = null, int? prefetchFactor = null, bool persistentWorkers = false,
@@ -45,8 +45,8 @@ public static class DataLoaderExtensions
             timeout, prefetchFactor, persistentWorkers, device, seed, consumerLoads);
 
     /// <summary>A loader of <c>(a, b, c)</c> items, batched by the default collate into three tensors.</summary>
-    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/param"/>
-    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/exception"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DatasetLoader" path="/param"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DatasetLoader" path="/exception"/>
     public static DataLoader<(Tensor, Tensor, Tensor)> ToDataLoader<T1, T2, T3>(this IDataset<(T1, T2, T3)> dataset,
         int? batchSize = 1, bool shuffle = false, ISampler? sampler = null, IBatchSampler? batchSampler = null, int numWorkers = 0,
         bool pinMemory = false, bool dropLast = false, TimeSpan? timeout = null, int? prefetchFactor = null, bool persistentWorkers = false,
@@ -55,8 +55,8 @@ public static class DataLoaderExtensions
             dropLast, timeout, prefetchFactor, persistentWorkers, device, seed, consumerLoads);
 
     /// <summary>A loader of tensor items, stacked by the default collate into one <see cref="Tensor"/> per batch.</summary>
-    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/param"/>
-    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/exception"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DatasetLoader" path="/param"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DatasetLoader" path="/exception"/>
     public static DataLoader<Tensor> ToDataLoader(this IDataset<Tensor> dataset,
         int? batchSize = 1, bool shuffle = false, ISampler? sampler = null, IBatchSampler? batchSampler = null, int numWorkers = 0,
         bool pinMemory = false, bool dropLast = false, TimeSpan? timeout = null, int? prefetchFactor = null, bool persistentWorkers = false,
@@ -66,8 +66,8 @@ public static class DataLoaderExtensions
 
     /// <summary>A loader of dictionary rows (e.g. <c>{"image": …, "label": …}</c>), collated key by key into
     /// <c>Dictionary&lt;string, Tensor&gt;</c> in the first row's key order.</summary>
-    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/param"/>
-    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/exception"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DatasetLoader" path="/param"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DatasetLoader" path="/exception"/>
     public static DataLoader<Dictionary<string, Tensor>> ToDataLoader<TValue>(this IDataset<IReadOnlyDictionary<string, TValue>> dataset,
         int? batchSize = 1, bool shuffle = false, ISampler? sampler = null, IBatchSampler? batchSampler = null, int numWorkers = 0,
         bool pinMemory = false, bool dropLast = false, TimeSpan? timeout = null, int? prefetchFactor = null, bool persistentWorkers = false,
@@ -81,8 +81,8 @@ public static class DataLoaderExtensions
     /// over the item overloads when the dataset is both (the fast path); pass <c>batchSize: null</c> or a collate function
     /// to load item by item instead.
     /// </summary>
-    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/param"/>
-    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DataLoader" path="/exception"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DatasetLoader" path="/param"/>
+    /// <inheritdoc cref="DatasetLoader{TItem, TBatch}.DatasetLoader" path="/exception"/>
     [OverloadResolutionPriority(1)]
     public static DataLoader<TBatch> ToDataLoader<TBatch>(this IBatchDataset<TBatch> dataset,
         int batchSize = 1, bool shuffle = false, ISampler? sampler = null, IBatchSampler? batchSampler = null, int numWorkers = 0,
