@@ -26,7 +26,7 @@ internal static class CheckpointBench
     public static Command Create()
     {
         var rounds = new Option<int>("--rounds") { Description = "Interleaved rounds (median reported).", DefaultValueFactory = _ => 5 };
-        var python = new Option<string>("--python") { Description = "Python with torch for the reference.", DefaultValueFactory = _ => "/usr/bin/python3" };
+        var python = new Option<string>("--python") { Description = "Python with torch for the reference.", DefaultValueFactory = _ => PythonReference.Interpreter };
         var folder = new Option<string?>("--folder") { Description = "Where the files go (default: a new temporary folder, deleted afterwards)." };
         var command = new Command("checkpoint", "Save/load of a 100 MB state_dict: safetensors and .pt vs a file copy and PyTorch's torch.save/torch.load.");
         command.Options.Add(rounds);
@@ -42,7 +42,7 @@ internal static class CheckpointBench
         var folder = folderOption is null ? Directory.CreateTempSubdirectory("gennet-bench-checkpoint-").FullName : Path.GetFullPath(folderOption);
         Directory.CreateDirectory(folder);
         var script = Path.Combine(AppContext.BaseDirectory, "Benchmarks", "reference", "checkpoint_bench.py");
-        var pythonUsable = File.Exists(script) && PythonHasTorch(python);
+        var pythonUsable = File.Exists(script) && PythonReference.HasTorch(python);
         try
         {
             manual_seed(0);
@@ -127,20 +127,6 @@ internal static class CheckpointBench
 
     [System.Runtime.InteropServices.DllImport("libc")]
     private static extern void sync();
-
-    private static bool PythonHasTorch(string python)
-    {
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo(python, "-c \"import torch\"") { RedirectStandardError = true, RedirectStandardOutput = true })!;
-            process.WaitForExit(60_000);
-            return process.HasExited && process.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
-    }
 
     private static (double Save, double Load)? RunPython(string python, string script, string folder)
     {

@@ -23,7 +23,7 @@ namespace GenNet.Samples.Benchmarks;
 internal static class HubBench
 {
     private const int BatchSize = 50;
-    private const string Python = "/usr/bin/python3";
+    private const string Python = PythonReference.Interpreter;
 
     public static Command Create()
     {

@@ -29,7 +29,7 @@ internal static class TrainBench
         var rounds = new Option<int>("--rounds") { Description = "Timed epochs per contender (median reported).", DefaultValueFactory = _ => 5 };
         var threads = new Option<int>("--threads") { Description = "Intra-op threads for libtorch on both sides.", DefaultValueFactory = _ => 2 };
         var data = new Option<string?>("--data") { Description = "Fashion-MNIST folder (default: as the main job)." };
-        var python = new Option<string>("--python") { Description = "Python with torch for the reference.", DefaultValueFactory = _ => "/usr/bin/python3" };
+        var python = new Option<string>("--python") { Description = "Python with torch for the reference.", DefaultValueFactory = _ => PythonReference.Interpreter };
         var command = new Command("train", "Epoch time: GenNet Learner vs a plain TorchSharp loop vs PyTorch.");
         foreach (var option in new Option[] { rounds, threads, data, python })
             command.Options.Add(option);
@@ -49,7 +49,7 @@ internal static class TrainBench
         torch.set_num_threads(threads);
         var data = FashionMnistSource.Load(folder);
         var pythonScript = Path.Combine(AppContext.BaseDirectory, "Benchmarks", "reference", "train_bench.py");
-        var pythonUsable = File.Exists(python) && File.Exists(pythonScript) && PythonHasTorch(python);
+        var pythonUsable = File.Exists(python) && File.Exists(pythonScript) && PythonReference.HasTorch(python);
         Console.WriteLine($"bench train: Fashion-MNIST from {folder}; MLP 784-50-ReLU-10, SGD lr {Lr}, batch {BatchSize} (valid {2 * BatchSize}), {threads} threads, {rounds} rounds after 1 warm-up epoch");
         Console.WriteLine("note: the machine is shared; compare the ratios measured in this run, not absolute times across runs.");
 
@@ -159,21 +159,6 @@ internal static class TrainBench
     }
 
     private static string Format(double? seconds) => seconds is { } s ? s.ToString("F3", CultureInfo.InvariantCulture) : "na";
-
-
-    private static bool PythonHasTorch(string python)
-    {
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo(python, "-c \"import torch\"") { RedirectStandardError = true, RedirectStandardOutput = true })!;
-            process.WaitForExit(60_000);
-            return process.HasExited && process.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
-    }
 
     // A fresh process per round keeps the rounds interleaved; the script runs its own warm-up epoch first.
     private static (double? Seconds, string? Info) RunPython(string python, string script, string folder, int threads)
