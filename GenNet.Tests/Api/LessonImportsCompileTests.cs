@@ -53,7 +53,7 @@ public sealed class LessonImportsCompileTests
                 var x = randn(40, 1, 8, 8);
                 var y = randint(0, 3, new long[] { 40 });
                 var train = new List<(Tensor, Tensor)> { (x[..20], y[..20]), (x[20..], y[20..]) };
-                // GenNet.Data.TensorDataset still clashes with TorchSharp.Modules.TensorDataset until branch data renames it.
+                // A GenNet.Data type named unqualified next to TorchSharp.Modules (which has its own TensorDataset).
                 IDataset<(ReadOnlyMemory<float> X, int Y)> ds = new MemoryDataset<float, int>(new float[40 * 2], 2, new int[40]);
                 var counter = new CountBatches();
                 using var metrics = new MetricsCallback(new AccuracyMetric());
