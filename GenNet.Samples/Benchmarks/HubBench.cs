@@ -23,7 +23,6 @@ namespace GenNet.Samples.Benchmarks;
 internal static class HubBench
 {
     private const int BatchSize = 50;
-    private const string Python = PythonReference.Interpreter;
 
     public static Command Create()
     {
@@ -47,7 +46,7 @@ internal static class HubBench
             return 3;
         }
         Console.WriteLine($"data: Fashion-MNIST IDX files in {idxFolder}; {Environment.ProcessorCount} cores; median of {rounds} rounds after a warm-up");
-        var pytorchBefore = runPyTorch ? RunPyTorch(Path.Combine(idxFolder, "train-images-idx3-ubyte.gz")) : null;
+        var pytorchBefore = runPyTorch ? LoaderBench.RunPyTorch(Path.Combine(idxFolder, "train-images-idx3-ubyte.gz"), epochs: 1, pngEpochs: 2) : null;
 
         // 1. IDX → one float tensor [70000, 784]: the first load decompresses the gzip files into the datasets cache
         // (a fresh one here), later loads read that copy, as HF datasets reuses its Arrow cache.
@@ -102,7 +101,7 @@ internal static class HubBench
             var lazyCpu = LastCpu;
             var lazyRate = train.Count / Median(lazyTimes);
 
-            var pytorchAfter = runPyTorch ? RunPyTorch(Path.Combine(idxFolder, "train-images-idx3-ubyte.gz")) : null;
+            var pytorchAfter = runPyTorch ? LoaderBench.RunPyTorch(Path.Combine(idxFolder, "train-images-idx3-ubyte.gz"), epochs: 1, pngEpochs: 2) : null;
             var pytorch = new[] { pytorchBefore, pytorchAfter }.Where(p => p is not null && p.ContainsKey("png_2w")).Select(p => p!["png_2w"]).DefaultIfEmpty(double.NaN).Max();
 
             var idxS = Median(idxTimes);
@@ -190,34 +189,4 @@ internal static class HubBench
     }
 
     private static string Runs(List<double> times) => string.Join(" ", times.Select(t => t.ToString("F3", CultureInfo.InvariantCulture)));
-
-    private static Dictionary<string, double>? RunPyTorch(string imagesPath)
-    {
-        var script = Path.Combine(AppContext.BaseDirectory, "Benchmarks", "reference", "loader_bench.py");
-        if (!File.Exists(Python) || !File.Exists(script))
-        {
-            Console.WriteLine($"PyTorch reference: na ({Python} or {script} missing)");
-            return null;
-        }
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { script, "--images", imagesPath, "--epochs", "1", "--png-epochs", "2" })
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        Dictionary<string, double>? result = null;
-        while (process.StandardOutput.ReadLine() is { } line)
-        {
-            Console.WriteLine("  [pytorch] " + line);
-            if (line.StartsWith("pytorch: ", StringComparison.Ordinal))
-            {
-                result = line["pytorch: ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)
-                    .Select(field => field.Split('='))
-                    .ToDictionary(kv => kv[0], kv => double.Parse(kv[1], CultureInfo.InvariantCulture));
-            }
-        }
-        process.WaitForExit();
-        if (result is null)
-            Console.WriteLine($"PyTorch reference: na (exit {process.ExitCode}: {errors.Result.Trim().Split('\n').LastOrDefault()})");
-        return result;
-    }
 }

@@ -297,7 +297,9 @@ internal static class LoaderBench
     }
 
 
-    private static Dictionary<string, double>? RunPyTorch(string? imagesPath, int epochs, int pngEpochs)
+    /// <summary>Runs the PyTorch reference script (<c>reference/loader_bench.py</c>) and returns its <c>pytorch:</c> figures,
+    /// or null (printed as na) when Debian's Python or the script is missing or it fails.</summary>
+    internal static Dictionary<string, double>? RunPyTorch(string? imagesPath, int epochs, int pngEpochs)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "Benchmarks", "reference", "loader_bench.py");
         if (!File.Exists(Python) || !File.Exists(script))
